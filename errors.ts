@@ -1,0 +1,75 @@
+/**
+ * Every error gyre raises is an {@link EngineError} with a stable kebab-case `code`, so callers
+ * can branch on it and tests can assert it. Categories are subclasses; user mistakes and broken
+ * invariants ({@link InternalError}) are kept apart.
+ */
+
+/** A position in source text (SQL), 1-based. */
+export interface Span {
+  readonly line: number;
+  readonly column: number;
+  readonly offset?: number;
+  readonly length?: number;
+}
+
+/** Codes and what each one means. Codes are part of the public API: never rename one. */
+export const ERROR_CODES = {
+  'vortex-corrupt': 'The bytes do not follow the Vortex format (truncated, corrupted or hostile file).',
+  'vortex-unsupported': 'A valid Vortex feature (encoding, layout, dtype) that gyre cannot read yet.',
+  'vortex-limit': 'Decoding would exceed a resource limit (memory budget).',
+  'vortex-invalid-argument': 'A native call received an argument it cannot use.',
+  'native-unavailable': 'The native addon could not be loaded.',
+  'io-error': 'Reading or writing bytes failed.',
+  'invalid-argument': 'An API was called with an argument it cannot accept.',
+  'unknown-column': 'A column name does not exist in the schema.',
+  'internal': 'A broken invariant inside gyre (a bug).',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface EngineErrorOptions {
+  readonly cause?: unknown;
+  readonly span?: Span;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  readonly span: Span | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: EngineErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.span = options.span;
+    this.details = options.details ?? {};
+  }
+}
+
+export class ParseError extends EngineError {}
+export class PlanError extends EngineError {}
+export class ExecutionError extends EngineError {}
+export class StorageError extends EngineError {}
+/** Raised by the native Vortex reader/writer (bad bytes, unsupported encodings, limits). */
+export class NativeError extends EngineError {}
+export class InternalError extends EngineError {
+  constructor(message: string, options: EngineErrorOptions = {}) {
+    super('internal', message, options);
+  }
+}
+
+/** Throws an {@link InternalError} when an invariant does not hold. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new InternalError(message);
+}
+
+/** Exhaustiveness check for switches over discriminated unions. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new InternalError(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+/** True when `e` is an EngineError with the given code. */
+export function isErrorCode(e: unknown, code: ErrorCode): e is EngineError {
+  return e instanceof EngineError && e.code === code;
+}

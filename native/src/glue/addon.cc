@@ -1,0 +1,253 @@
+// N-API glue: the only file that includes napi.h. Parsing the footer is synchronous (small);
+// decoding runs as Promise workers on the libuv pool and hands buffers to JS without copying.
+#include <napi.h>
+
+#include <memory>
+
+#include "../file/file_meta.hpp"
+#include "../layouts/reader.hpp"
+
+namespace gyre {
+namespace {
+
+// Type tag for file handles (so a wrong external cannot be mistaken for one).
+const napi_type_tag kFileTag = {0x6779726566696c65ULL, 0x766f727465783031ULL};
+
+struct FileHandle {
+  FileMeta meta;
+  SegmentCache cache{256ull << 20};
+};
+
+Napi::Error to_js_error(Napi::Env env, const char* code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  return e;
+}
+
+template <typename Fn>
+Napi::Value guarded(Napi::Env env, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const VortexError& e) {
+    to_js_error(env, e.code(), e.what()).ThrowAsJavaScriptException();
+  } catch (const std::bad_alloc&) {
+    to_js_error(env, kLimit, "out of memory").ThrowAsJavaScriptException();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    to_js_error(env, kCorrupt, e.what()).ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
+Bytes bytes_of(const Napi::Value& v) {
+  if (!v.IsTypedArray()) throw VortexError(kInvalidArgument, "expected a Uint8Array");
+  auto a = v.As<Napi::Uint8Array>();
+  return Bytes(a.Data(), a.ByteLength());
+}
+
+std::shared_ptr<FileHandle>& handle_of(const Napi::Value& v) {
+  if (!v.IsExternal()) throw VortexError(kInvalidArgument, "expected a file handle");
+  auto ext = v.As<Napi::External<std::shared_ptr<FileHandle>>>();
+  if (!ext.CheckTypeTag(&kFileTag)) throw VortexError(kInvalidArgument, "expected a file handle");
+  return *ext.Data();
+}
+
+Napi::Value blob_js(Napi::Env env, const std::optional<BlobLoc>& b) {
+  if (!b) return env.Null();
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(0u, Napi::Number::New(env, double(b->offset)));
+  a.Set(1u, Napi::Number::New(env, b->length));
+  return a;
+}
+
+std::optional<BlobLoc> blob_from_js(const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsArray()) return std::nullopt;
+  Napi::Array a = v.As<Napi::Array>();
+  return BlobLoc{uint64_t(a.Get(0u).As<Napi::Number>().Int64Value()), a.Get(1u).As<Napi::Number>().Uint32Value()};
+}
+
+// parsePostscript(tail: Uint8Array, fileSize: number): Postscript
+Napi::Value ParsePostscript(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    Postscript ps = parse_postscript(bytes_of(info[0]), uint64_t(info[1].As<Napi::Number>().Int64Value()));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("dtype", blob_js(env, ps.dtype));
+    o.Set("layout", blob_js(env, ps.layout));
+    o.Set("statistics", blob_js(env, ps.statistics));
+    o.Set("footer", blob_js(env, ps.footer));
+    return o;
+  });
+}
+
+// openFile(region: Uint8Array, regionOffset: number, ps: Postscript): OpenedFile
+Napi::Value OpenFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    Napi::Object pso = info[2].As<Napi::Object>();
+    Postscript ps{blob_from_js(pso, "dtype"), blob_from_js(pso, "layout"), blob_from_js(pso, "statistics"),
+                  blob_from_js(pso, "footer")};
+    if (!ps.layout || !ps.footer) throw VortexError(kInvalidArgument, "postscript lacks layout or footer");
+    auto h = std::make_shared<FileHandle>();
+    h->meta = FileMeta::parse(bytes_of(info[0]), uint64_t(info[1].As<Napi::Number>().Int64Value()), ps, nullptr);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("dtype", Napi::String::New(env, h->meta.dtype->to_json()));
+    o.Set("layout", Napi::String::New(env, h->meta.layout_json()));
+    Napi::Array ids = Napi::Array::New(env, h->meta.array_ids.size());
+    for (uint32_t i = 0; i < h->meta.array_ids.size(); i++) ids.Set(i, Napi::String::New(env, h->meta.array_ids[i]));
+    o.Set("arrayIds", ids);
+    const auto& segs = h->meta.segments;
+    Napi::Float64Array sa = Napi::Float64Array::New(env, segs.size() * 3);
+    for (size_t i = 0; i < segs.size(); i++) {
+      sa[i * 3] = double(segs[i].offset);
+      sa[i * 3 + 1] = double(segs[i].length);
+      sa[i * 3 + 2] = double(segs[i].align_exp);
+    }
+    o.Set("segments", sa);
+    if (!h->meta.statistics.empty())
+      o.Set("statistics", Napi::Buffer<uint8_t>::Copy(env, h->meta.statistics.data(), h->meta.statistics.size()));
+    auto* boxed = new std::shared_ptr<FileHandle>(h);
+    auto ext = Napi::External<std::shared_ptr<FileHandle>>::New(
+        env, boxed, [](Napi::Env, std::shared_ptr<FileHandle>* p) { delete p; });
+    ext.TypeTag(&kFileTag);
+    o.Set("handle", ext);
+    return o;
+  });
+}
+
+// planRead(handle, nodeId: number, start: number, end: number): number[]
+Napi::Value PlanRead(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    auto& h = handle_of(info[0]);
+    std::vector<uint32_t> out;
+    LayoutReader r(h->meta, nullptr);
+    r.plan(info[1].As<Napi::Number>().Uint32Value(), uint64_t(info[2].As<Napi::Number>().Int64Value()),
+           uint64_t(info[3].As<Napi::Number>().Int64Value()), out);
+    Napi::Array a = Napi::Array::New(env, out.size());
+    for (uint32_t i = 0; i < out.size(); i++) a.Set(i, Napi::Number::New(env, out[i]));
+    return a;
+  });
+}
+
+// describeSegment(handle, bytes: Uint8Array): string (JSON)
+Napi::Value DescribeSegment(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    auto& h = handle_of(info[0]);
+    return Napi::String::New(env, describe_segment(h->meta, bytes_of(info[1])));
+  });
+}
+
+Napi::ArrayBuffer external_buffer(Napi::Env env, const Buffer& b) {
+  if (b.empty() || b.size() == 0) return Napi::ArrayBuffer::New(env, 0);
+  auto* keep = new std::shared_ptr<uint8_t>(b.shared());
+  return Napi::ArrayBuffer::New(env, b.data(), b.size(), [](Napi::Env, void*, std::shared_ptr<uint8_t>* k) { delete k; },
+                                keep);
+}
+
+Napi::Object column_js(Napi::Env env, const Column& c) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("length", Napi::Number::New(env, double(c.length)));
+  o.Set("nullCount", Napi::Number::New(env, double(c.null_count())));
+  o.Set("validity", c.validity.empty() ? env.Null() : Napi::Value(external_buffer(env, c.validity)));
+  Napi::Array bufs = Napi::Array::New(env, c.buffers.size());
+  for (uint32_t i = 0; i < c.buffers.size(); i++) bufs.Set(i, external_buffer(env, c.buffers[i]));
+  o.Set("buffers", bufs);
+  Napi::Array kids = Napi::Array::New(env, c.children.size());
+  for (uint32_t i = 0; i < c.children.size(); i++) kids.Set(i, column_js(env, c.children[i]));
+  o.Set("children", kids);
+  o.Set("large", Napi::Boolean::New(env, c.large));
+  return o;
+}
+
+class ReadWorker : public Napi::AsyncWorker {
+ public:
+  ReadWorker(Napi::Env env, std::shared_ptr<FileHandle> h, uint32_t node, uint64_t start, uint64_t end,
+             SegmentSet segs, Napi::Object keep, uint64_t budget)
+      : Napi::AsyncWorker(env, "gyre.readLayout"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        h_(std::move(h)),
+        node_(node),
+        start_(start),
+        end_(end),
+        segs_(std::move(segs)),
+        budget_(budget) {
+    keep_ = Napi::Persistent(keep);
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      Allocator a(budget_);
+      LayoutReader r(h_->meta, &h_->cache);
+      result_ = r.read(node_, start_, end_, segs_, a);
+    } catch (const VortexError& e) {
+      code_ = e.code();
+      SetError(e.what());
+    } catch (const std::bad_alloc&) {
+      code_ = kLimit;
+      SetError("out of memory");
+    } catch (const std::exception& e) {
+      code_ = kCorrupt;
+      SetError(e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(column_js(Env(), result_)); }
+  void OnError(const Napi::Error& e) override {
+    deferred_.Reject(to_js_error(Env(), code_, e.Message()).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<FileHandle> h_;
+  uint32_t node_;
+  uint64_t start_, end_;
+  SegmentSet segs_;
+  Napi::ObjectReference keep_;
+  uint64_t budget_;
+  Column result_;
+  const char* code_ = kCorrupt;
+};
+
+// readLayout(handle, nodeId, start, end, segIds: number[], segBytes: Uint8Array[], budget: number): Promise<ColumnData>
+Napi::Value ReadLayout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    auto h = handle_of(info[0]);
+    Napi::Array ids = info[4].As<Napi::Array>(), bufs = info[5].As<Napi::Array>();
+    if (ids.Length() != bufs.Length()) throw VortexError(kInvalidArgument, "segment ids and bytes differ in length");
+    SegmentSet segs;
+    for (uint32_t i = 0; i < ids.Length(); i++) {
+      uint32_t id = ids.Get(i).As<Napi::Number>().Uint32Value();
+      if (id >= h->meta.segments.size()) throw VortexError(kInvalidArgument, "segment id out of range");
+      segs.bytes[id] = bytes_of(bufs.Get(i));
+    }
+    Napi::Object keep = Napi::Object::New(env);
+    keep.Set("bufs", bufs);
+    auto* w = new ReadWorker(env, h, info[1].As<Napi::Number>().Uint32Value(),
+                             uint64_t(info[2].As<Napi::Number>().Int64Value()),
+                             uint64_t(info[3].As<Napi::Number>().Int64Value()), std::move(segs), keep,
+                             uint64_t(info[6].As<Napi::Number>().Int64Value()));
+    Napi::Promise p = w->promise();
+    w->Queue();
+    return p;
+  });
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("parsePostscript", Napi::Function::New(env, ParsePostscript));
+  exports.Set("openFile", Napi::Function::New(env, OpenFile));
+  exports.Set("planRead", Napi::Function::New(env, PlanRead));
+  exports.Set("readLayout", Napi::Function::New(env, ReadLayout));
+  exports.Set("describeSegment", Napi::Function::New(env, DescribeSegment));
+  return exports;
+}
+
+}  // namespace
+}  // namespace gyre
+
+static Napi::Object InitGyre(Napi::Env env, Napi::Object exports) { return gyre::Init(env, exports); }
+NODE_API_MODULE(gyre, InitGyre)
