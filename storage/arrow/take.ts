@@ -1,0 +1,87 @@
+/**
+ * take: gathers rows of Arrow Data by index, for every type the Vortex reader produces.
+ * Used to apply exact row filters after zone-map pruning.
+ */
+import { type Data, type DataType, makeData, Type } from 'apache-arrow';
+
+import { InternalError } from '../../errors.js';
+
+function bit(b: Uint8Array, i: number): boolean {
+  return ((b[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
+function takeBits(src: Uint8Array, offset: number, idx: Uint32Array): Uint8Array {
+  const out = new Uint8Array((idx.length + 7) >> 3);
+  for (let i = 0; i < idx.length; i++) if (bit(src, offset + idx[i]!)) out[i >> 3]! |= 1 << (i & 7);
+  return out;
+}
+
+/** Rows `idx` of `data`, as new Data. */
+export function takeData(data: Data, idx: Uint32Array): Data {
+  const type: DataType = data.type;
+  const n = idx.length;
+  let nullBitmap: Uint8Array | null = null;
+  let nullCount = 0;
+  if (data.nullCount > 0 && data.nullBitmap) {
+    nullBitmap = takeBits(data.nullBitmap, data.offset, idx);
+    for (let i = 0; i < n; i++) if (!bit(nullBitmap, i)) nullCount++;
+  }
+  const base = { type, length: n, nullCount, nullBitmap };
+  switch (type.typeId) {
+    case Type.Null:
+      return makeData({ type, length: n, nullCount: n } as never);
+    case Type.Bool:
+      return makeData({ ...base, data: takeBits(data.values as Uint8Array, data.offset, idx) } as never);
+    case Type.Utf8:
+    case Type.Binary: {
+      const offs = data.valueOffsets as Int32Array;
+      const vals = data.values as Uint8Array;
+      const outOffs = new Int32Array(n + 1);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]! + data.offset;
+        total += offs[r + 1]! - offs[r]!;
+        outOffs[i + 1] = total;
+      }
+      const out = new Uint8Array(total);
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]! + data.offset;
+        out.set(vals.subarray(offs[r]!, offs[r + 1]!), outOffs[i]!);
+      }
+      return makeData({ ...base, valueOffsets: outOffs, data: out } as never);
+    }
+    case Type.List: {
+      const offs = data.valueOffsets as Int32Array;
+      const outOffs = new Int32Array(n + 1);
+      const childIdx: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]! + data.offset;
+        for (let k = offs[r]!; k < offs[r + 1]!; k++) childIdx.push(k);
+        outOffs[i + 1] = childIdx.length;
+      }
+      const child = takeData(data.children[0]!, Uint32Array.from(childIdx));
+      return makeData({ ...base, valueOffsets: outOffs, child } as never);
+    }
+    case Type.FixedSizeList: {
+      const size = (type as unknown as { listSize: number }).listSize;
+      const childIdx = new Uint32Array(n * size);
+      for (let i = 0; i < n; i++) for (let k = 0; k < size; k++) childIdx[i * size + k] = (idx[i]! + data.offset) * size + k;
+      return makeData({ ...base, child: takeData(data.children[0]!, childIdx) } as never);
+    }
+    case Type.Struct: {
+      const shifted = data.offset ? idx.map((i) => i + data.offset) : idx;
+      return makeData({ ...base, children: data.children.map((c) => takeData(c, shifted)) } as never);
+    }
+    default: {
+      const vals = data.values as unknown as { constructor: new (n: number) => ArrayLike<unknown> & { [k: number]: unknown } } & ArrayLike<unknown>;
+      const stride = (data as unknown as { stride: number }).stride;
+      if (!stride) throw new InternalError(`take: unsupported type ${String(type)}`);
+      const out = new vals.constructor(n * stride);
+      for (let i = 0; i < n; i++) {
+        const r = (idx[i]! + data.offset) * stride;
+        for (let k = 0; k < stride; k++) out[i * stride + k] = vals[r + k];
+      }
+      return makeData({ ...base, data: out } as never);
+    }
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * VortexFile: opens a Vortex file from any byte source, reading only what it needs: the tail
+ * first, then the segments of the requested columns and rows (adjacent ranges coalesced).
+ * Decoding happens in the native addon off the JS thread.
+ */
+import { type Data, type DataType, Field, makeData, RecordBatch, Schema, Struct, Table, Vector } from 'apache-arrow';
+
+import { EngineError, NativeError } from '../../errors.js';
+import { call, callAsync, type FileHandle, type RawPostscript } from '../../native/index.js';
+import { takeData } from '../arrow/take.js';
+import { type ByteRange, type ByteSource, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
+import { toArrowData } from './column.js';
+import { toArrowField, type VortexDType } from './dtype.js';
+import { chunkBoundaries, type LayoutNode } from './layout.js';
+import { evalRow, evalZone, predicateColumns, type Predicate, type Verdict, type ZoneStats } from './predicate.js';
+
+export type VortexSource = string | Uint8Array | ByteSource;
+
+export interface ReadOptions {
+  /** Top-level column names to read (default: all). */
+  readonly columns?: readonly string[];
+  /** Row range [start, end) (default: all rows). */
+  readonly rows?: readonly [number, number];
+  /** Rows must satisfy this; zone maps prune chunks that cannot match. */
+  readonly where?: Predicate;
+  /** Per-decode memory budget in bytes (default 4 GiB). */
+  readonly memoryBudget?: number;
+}
+
+/** A description of one layout node with its children, for `inspect`. */
+export interface LayoutTree {
+  readonly encoding: string;
+  readonly rows: number;
+  readonly name?: string;
+  readonly segment?: { readonly id: number; readonly offset: number; readonly length: number };
+  readonly zoneLen?: number;
+  readonly children: readonly LayoutTree[];
+}
+
+export interface ScanStats {
+  chunksTotal: number;
+  chunksPruned: number;
+  rowsDecoded: number;
+  rowsReturned: number;
+}
+
+const TAIL_BYTES = 64 * 1024;
+const DEFAULT_BUDGET = 4 * 1024 ** 3;
+
+function toSource(src: VortexSource): Promise<ByteSource> | ByteSource {
+  if (typeof src === 'string') return LocalFileSource.open(src);
+  if (src instanceof Uint8Array) return new MemorySource(src);
+  return src;
+}
+
+export class VortexFile {
+  /** Layout nodes (index = id). */
+  readonly nodes: readonly LayoutNode[];
+  readonly dtype: VortexDType;
+  readonly schema: Schema;
+  readonly rowCount: number;
+  readonly arrayIds: readonly string[];
+  /** Segment map: offset, length, alignment exponent per segment id. */
+  readonly segments: readonly { offset: number; length: number; align: number }[];
+  readonly lastScan: ScanStats = { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 };
+  private readonly zoneCache = new Map<number, Promise<Data | null>>();
+
+  private constructor(
+    readonly source: ByteSource,
+    private readonly handle: FileHandle,
+    opened: { dtype: string; layout: string; arrayIds: string[]; segments: Float64Array },
+    private readonly ownsSource: boolean,
+  ) {
+    this.dtype = JSON.parse(opened.dtype) as VortexDType;
+    this.nodes = JSON.parse(opened.layout) as LayoutNode[];
+    this.arrayIds = opened.arrayIds;
+    const segs: { offset: number; length: number; align: number }[] = [];
+    for (let i = 0; i < opened.segments.length; i += 3) {
+      segs.push({ offset: opened.segments[i]!, length: opened.segments[i + 1]!, align: opened.segments[i + 2]! });
+    }
+    this.segments = segs;
+    this.rowCount = this.nodes[0]?.rows ?? 0;
+    this.schema = new Schema(this.columnFields());
+  }
+
+  /** Opens a file from a path, bytes or a byte source. Reads the tail (and the footer if larger). */
+  static async open(src: VortexSource): Promise<VortexFile> {
+    const source = await toSource(src);
+    const size = source.size;
+    const tailLen = Math.min(size, TAIL_BYTES);
+    let [tail] = await source.read([{ offset: size - tailLen, length: tailLen }]);
+    let tailStart = size - tailLen;
+    const ps: RawPostscript = call((n) => n.parsePostscript(tail!, size), 'opening Vortex file');
+    const blobs = [ps.dtype, ps.layout, ps.statistics, ps.footer].filter((b): b is [number, number] => b !== null);
+    const first = Math.min(...blobs.map((b) => b[0]));
+    if (first < tailStart) {
+      const [more] = await source.read([{ offset: first, length: tailStart - first }]);
+      const joined = new Uint8Array(size - first);
+      joined.set(more!, 0);
+      joined.set(tail!, tailStart - first);
+      tail = joined;
+      tailStart = first;
+    }
+    const opened = call((n) => n.openFile(tail!, tailStart, ps), 'opening Vortex file');
+    return new VortexFile(source, opened.handle, opened, typeof src === 'string');
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsSource) await this.source.close?.();
+  }
+
+  /** Top-level columns: the root struct's fields, or a single `value` column. */
+  private columnFields(): Field[] {
+    if (this.dtype.kind === 'struct') return this.dtype.fields.map((f) => toArrowField(f.name, f.type));
+    return [toArrowField('value', this.dtype)];
+  }
+
+  /** Layout node ids of the top-level columns, in schema order. */
+  private columnNodes(): number[] {
+    const root = this.nodes[0]!;
+    if (this.dtype.kind === 'struct' && root.encoding === 'vortex.struct') {
+      return this.dtype.nullable ? root.children.slice(1) : [...root.children];
+    }
+    return [0];
+  }
+
+  /** The layout tree with segment locations (no array-level detail). */
+  get layout(): LayoutTree {
+    const names = this.dtype.kind === 'struct' ? this.dtype.fields.map((f) => f.name) : [];
+    const build = (id: number, name?: string): LayoutTree => {
+      const n = this.nodes[id]!;
+      const seg = n.segments[0];
+      const kids = n.children.map((c, i) => {
+        if (n.encoding === 'vortex.struct' && id === 0 && this.dtype.kind === 'struct') {
+          const off = this.dtype.nullable ? 1 : 0;
+          return build(c, i < off ? '(validity)' : names[i - off]);
+        }
+        if (n.encoding === 'vortex.zoned' || n.encoding === 'vortex.stats') return build(c, i === 0 ? 'data' : 'zones');
+        if (n.encoding === 'vortex.dict') return build(c, i === 0 ? 'values' : 'codes');
+        return build(c);
+      });
+      return {
+        encoding: n.encoding,
+        rows: n.rows,
+        ...(name !== undefined ? { name } : {}),
+        ...(seg !== undefined ? { segment: { id: seg, ...this.segments[seg]! } } : {}),
+        ...(n.zoneLen !== undefined ? { zoneLen: n.zoneLen } : {}),
+        children: kids,
+      };
+    };
+    return build(0);
+  }
+
+  /** The array encoding tree stored in one segment (reads it). */
+  async describeSegment(segment: number): Promise<unknown> {
+    const s = this.segments[segment];
+    if (!s) throw new EngineError('invalid-argument', `no segment ${segment}`);
+    const [bytes] = await this.source.read([{ offset: s.offset, length: s.length }]);
+    return JSON.parse(call((n) => n.describeSegment(this.handle, bytes!), `segment ${segment}`)) as unknown;
+  }
+
+  /** Reads rows of a layout node into Arrow Data of `type`. */
+  private async readNode(id: number, start: number, end: number, type: DataType, budget: number): Promise<Data> {
+    const segIds = call((n) => n.planRead(this.handle, id, start, end));
+    const ranges: ByteRange[] = segIds.map((s) => ({ offset: this.segments[s]!.offset, length: this.segments[s]!.length }));
+    const bytes = await readCoalesced(this.source, ranges);
+    const raw = await callAsync(
+      (n) => n.readLayout(this.handle, id, start, end, segIds, bytes, budget),
+      `reading layout node ${id} rows [${start}, ${end})`,
+    );
+    return toArrowData(type, raw);
+  }
+
+  private resolveColumns(columns: readonly string[] | undefined): number[] {
+    const names = this.schema.fields.map((f) => f.name);
+    if (!columns) return names.map((_, i) => i);
+    return columns.map((c) => {
+      const i = names.indexOf(c);
+      if (i < 0) throw new EngineError('unknown-column', `no column "${c}" in ${names.join(', ')}`);
+      return i;
+    });
+  }
+
+  /** Decoded zone table of a column (null when it has no usable zone map). */
+  private zones(col: number, budget: number): Promise<Data | null> {
+    const nodeId = this.columnNodes()[col]!;
+    let p = this.zoneCache.get(nodeId);
+    if (!p) {
+      const n = this.nodes[nodeId]!;
+      const zonesId = n.children[1];
+      if ((n.encoding !== 'vortex.zoned' && n.encoding !== 'vortex.stats') || !n.zonesUsable || zonesId === undefined) {
+        p = Promise.resolve(null);
+      } else {
+        const zn = this.nodes[zonesId]!;
+        const type = toArrowField('zones', zn.dtype!).type;
+        p = this.readNode(zonesId, 0, zn.rows, type, budget).catch(() => null);
+      }
+      this.zoneCache.set(nodeId, p);
+    }
+    return p;
+  }
+
+  /** Zone statistics of column `col` over rows [start, end), merged across the zones they touch. */
+  private zoneStats(col: number, zones: Data, start: number, end: number): ZoneStats | undefined {
+    const node = this.nodes[this.columnNodes()[col]!]!;
+    const zl = node.zoneLen!;
+    const vec = new Vector([zones]);
+    const fields = node.zoneFields ?? [];
+    const child = (name: string): Vector | null => (vec as unknown as { getChild(n: string): Vector | null }).getChild(name);
+    const merged: ZoneStats = { rows: end - start, nullCount: 0, nanCount: 0 };
+    const z0 = Math.floor(start / zl), z1 = Math.floor((end - 1) / zl);
+    for (const f of fields) {
+      const v = child(f.name);
+      if (!v) continue;
+      for (let z = z0; z <= z1; z++) {
+        let val = v.get(z) as unknown;
+        if (f.stat === 'max' || f.stat === 'min') {
+          if (val && typeof val === 'object' && 'bound' in (val as object)) {
+            const s = val as { bound: unknown; unknown: boolean };
+            val = s.unknown ? null : s.bound;
+          }
+          if (val instanceof Uint8Array) val = Buffer.from(val).toString('latin1');
+          const key = f.stat as 'max' | 'min';
+          if (f.bound) merged.inexact = true;
+          if (val === null || val === undefined) {
+            // Unknown for this zone; an all-null zone also has no min/max.
+            const nc = (child(fields.find((x) => x.stat === 'null_count')?.name ?? '')?.get(z) ?? null) as unknown;
+            const zoneRows = Math.min((z + 1) * zl, node.rows) - z * zl;
+            if (nc === null || Number(nc) !== zoneRows) merged[key] = null;
+            continue;
+          }
+          const cur = merged[key];
+          if (cur === null) continue;
+          const c = val as number | bigint | string | boolean;
+          if (cur === undefined) merged[key] = c;
+          else if (key === 'max' ? c > cur : c < cur) merged[key] = c;
+        } else if (f.stat === 'max_is_truncated' || f.stat === 'min_is_truncated') {
+          if (val === true) merged.inexact = true;
+        } else if (f.stat === 'null_count' || f.stat === 'nan_count') {
+          const key = f.stat === 'null_count' ? 'nullCount' : 'nanCount';
+          if (val === null || val === undefined || merged[key] === null) merged[key] = null;
+          else merged[key] = (merged[key] ?? 0) + Number(val);
+        }
+      }
+    }
+    // Partial zones: null counts apply to whole zones, so only "no nulls" stays exact.
+    if (merged.nullCount !== 0 && (start % zl !== 0 || (end % zl !== 0 && end !== node.rows) || z1 > z0)) {
+      if (merged.nullCount !== null && merged.nullCount !== undefined && merged.nullCount >= merged.rows) merged.nullCount = null;
+    }
+    if (!fields.some((f) => f.stat === 'null_count')) merged.nullCount = null;
+    if (!fields.some((f) => f.stat === 'nan_count')) delete merged.nanCount;
+    return merged;
+  }
+
+  /** Streams record batches chunk by chunk. */
+  async *scan(opts: ReadOptions = {}): AsyncGenerator<RecordBatch> {
+    const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
+    const cols = this.resolveColumns(opts.columns);
+    const whereCols = opts.where ? this.resolveColumns([...predicateColumns(opts.where)]) : [];
+    const start = Math.max(0, opts.rows?.[0] ?? 0);
+    const end = Math.min(this.rowCount, opts.rows?.[1] ?? this.rowCount);
+    const colNodes = this.columnNodes();
+    const stats: ScanStats = { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 };
+    Object.assign(this.lastScan, stats);
+    // Batch boundaries: union of the chunk boundaries of every column read.
+    const bounds = new Set<number>([start, end]);
+    for (const c of new Set([...cols, ...whereCols])) {
+      for (const b of chunkBoundaries(this.nodes, colNodes[c]!)) if (b > start && b < end) bounds.add(b);
+    }
+    const splits = [...bounds].sort((a, b) => a - b);
+    const zoneData = new Map<number, Data | null>();
+    for (const c of whereCols) zoneData.set(c, await this.zones(c, budget));
+    const fieldNames = this.schema.fields.map((f) => f.name);
+    const outSchema = new Schema(cols.map((c) => this.schema.fields[c]!));
+    for (let k = 0; k + 1 < splits.length; k++) {
+      const a = splits[k]!, b = splits[k + 1]!;
+      if (b <= a) continue;
+      this.lastScan.chunksTotal++;
+      let verdict: Verdict = 'all';
+      if (opts.where) {
+        verdict = evalZone(opts.where, (name) => {
+          const c = fieldNames.indexOf(name);
+          const z = zoneData.get(c);
+          return z ? this.zoneStats(c, z, a, b) : undefined;
+        });
+        if (verdict === 'none') {
+          this.lastScan.chunksPruned++;
+          continue;
+        }
+      }
+      const need = verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])];
+      const datas = await Promise.all(
+        need.map((c) => this.readNode(colNodes[c]!, a, b, this.schema.fields[c]!.type as DataType, budget)),
+      );
+      this.lastScan.rowsDecoded += b - a;
+      const byCol = new Map(need.map((c, i) => [c, datas[i]!]));
+      let outData = cols.map((c) => byCol.get(c)!);
+      let rows = b - a;
+      if (opts.where && verdict !== 'all') {
+        const vecs = new Map(whereCols.map((c) => [fieldNames[c]!, new Vector([byCol.get(c)!])]));
+        const keep: number[] = [];
+        for (let i = 0; i < rows; i++) {
+          if (evalRow(opts.where, (name) => vecs.get(name)!.get(i)) === true) keep.push(i);
+        }
+        if (keep.length === 0) continue;
+        if (keep.length < rows) {
+          const idx = Uint32Array.from(keep);
+          outData = outData.map((d) => takeData(d, idx));
+          rows = keep.length;
+        }
+      }
+      this.lastScan.rowsReturned += rows;
+      const struct = makeData({ type: new Struct(outSchema.fields), length: rows, nullCount: 0, children: outData });
+      yield new RecordBatch(outSchema, struct);
+    }
+  }
+
+  /** Reads into one Arrow Table. */
+  async read(opts: ReadOptions = {}): Promise<Table> {
+    const batches: RecordBatch[] = [];
+    for await (const b of this.scan(opts)) batches.push(b);
+    if (batches.length === 0) {
+      const cols = this.resolveColumns(opts.columns);
+      return new Table(new Schema(cols.map((c) => this.schema.fields[c]!)));
+    }
+    return new Table(batches);
+  }
+
+  /** File-level statistics are exposed once the FileStatistics decoder lands; zone maps are per column. */
+  get statistics(): { readonly rowCount: number; readonly columns: readonly string[] } {
+    return { rowCount: this.rowCount, columns: this.schema.fields.map((f) => f.name) };
+  }
+}
+
+export { NativeError };
