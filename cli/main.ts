@@ -1,0 +1,55 @@
+/**
+ * The `gyre` command line.
+ *   gyre demo                      write (or copy) a sample dataset, inspect it and query it
+ *   gyre vortex inspect FILE       schema, layout tree with every chunk's encodings, sizes, zone maps
+ *   gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
+ */
+import { EngineError } from '../errors.js';
+import { demo } from './demo.js';
+import { cat, inspect } from './vortex.js';
+import type { OutputFormat } from './format.js';
+
+const USAGE = `usage:
+  gyre demo [DIR]
+  gyre vortex inspect FILE
+  gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined) throw new EngineError('invalid-argument', `${name} needs a value`);
+  args.splice(i, 2);
+  return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const cmd = args.shift();
+  if (cmd === 'demo') {
+    await demo(args[0]);
+    return 0;
+  }
+  if (cmd === 'vortex') {
+    const sub = args.shift();
+    if (sub === 'inspect' && args[0]) {
+      await inspect(args[0]);
+      return 0;
+    }
+    if (sub === 'cat') {
+      const columns = flag(args, '--columns')?.split(',');
+      const limit = flag(args, '--limit');
+      const format = (flag(args, '--format') ?? 'table') as OutputFormat;
+      if (!['table', 'csv', 'json'].includes(format)) throw new EngineError('invalid-argument', `unknown format ${format}`);
+      if (!args[0]) throw new EngineError('invalid-argument', 'cat needs a FILE');
+      await cat(args[0], {
+        ...(columns ? { columns } : {}),
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+        format,
+      });
+      return 0;
+    }
+  }
+  console.error(USAGE);
+  return 2;
+}
