@@ -39,6 +39,21 @@ export interface RawColumn {
   large: boolean;
 }
 
+/** Whole-file statistics of one top-level column; min/max/sum are 1-row columns. */
+export interface RawFieldStatistics {
+  min?: RawColumn;
+  minExact?: boolean;
+  max?: RawColumn;
+  maxExact?: boolean;
+  sum?: RawColumn;
+  nullCount?: number;
+  nanCount?: number;
+  uncompressedSize?: number;
+  isSorted?: boolean;
+  isStrictSorted?: boolean;
+  isConstant?: boolean;
+}
+
 export interface NativeBindings {
   parsePostscript(tail: Uint8Array, fileSize: number): RawPostscript;
   openFile(region: Uint8Array, regionOffset: number, postscript: RawPostscript): RawOpenedFile;
@@ -53,4 +68,5 @@ export interface NativeBindings {
     budgetBytes: number,
   ): Promise<RawColumn>;
   describeSegment(handle: FileHandle, segment: Uint8Array): string;
+  fileStatistics(handle: FileHandle): RawFieldStatistics[];
 }

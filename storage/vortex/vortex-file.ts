@@ -3,10 +3,12 @@
  * first, then the segments of the requested columns and rows (adjacent ranges coalesced).
  * Decoding happens in the native addon off the JS thread.
  */
-import { type Data, type DataType, Field, makeData, RecordBatch, Schema, Struct, Table, Vector } from 'apache-arrow';
+import {
+  type Data, DataType, Decimal, Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, Table, Uint64, Vector,
+} from 'apache-arrow';
 
 import { EngineError, NativeError } from '../../errors.js';
-import { call, callAsync, type FileHandle, type RawPostscript } from '../../native/index.js';
+import { call, callAsync, type FileHandle, type RawColumn, type RawPostscript } from '../../native/index.js';
 import { takeData } from '../arrow/take.js';
 import { type ByteRange, type ByteSource, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
 import { toArrowData } from './column.js';
@@ -44,6 +46,29 @@ export interface ScanStats {
   rowsReturned: number;
 }
 
+export interface ColumnStatistics {
+  readonly min?: unknown;
+  readonly minExact?: boolean;
+  readonly max?: unknown;
+  readonly maxExact?: boolean;
+  readonly sum?: unknown;
+  readonly nullCount?: number;
+  readonly nanCount?: number;
+  readonly uncompressedSize?: number;
+  readonly isSorted?: boolean;
+  readonly isStrictSorted?: boolean;
+  readonly isConstant?: boolean;
+}
+
+/** Arrow type of a column's sum statistic (see vortex.sum: u64 / i64 / f64 / wider decimal). */
+function sumType(t: DataType): DataType {
+  if (DataType.isBool(t)) return new Uint64();
+  if (DataType.isInt(t)) return t.isSigned ? new Int64() : new Uint64();
+  if (DataType.isFloat(t)) return new Float64();
+  if (DataType.isDecimal(t)) return new Decimal(t.scale, Math.min(76, t.precision + 10), t.precision + 10 <= 38 ? 128 : 256);
+  return t;
+}
+
 const TAIL_BYTES = 64 * 1024;
 const DEFAULT_BUDGET = 4 * 1024 ** 3;
 
@@ -64,6 +89,7 @@ export class VortexFile {
   readonly segments: readonly { offset: number; length: number; align: number }[];
   readonly lastScan: ScanStats = { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 };
   private readonly zoneCache = new Map<number, Promise<Data | null>>();
+  private statsCache: Record<string, ColumnStatistics> | undefined;
 
   private constructor(
     readonly source: ByteSource,
@@ -326,9 +352,31 @@ export class VortexFile {
     return new Table(batches);
   }
 
-  /** File-level statistics are exposed once the FileStatistics decoder lands; zone maps are per column. */
-  get statistics(): { readonly rowCount: number; readonly columns: readonly string[] } {
-    return { rowCount: this.rowCount, columns: this.schema.fields.map((f) => f.name) };
+  /**
+   * Whole-file statistics per top-level column, as the writer recorded them (empty when the file
+   * has none). min/max may be inexact bounds (truncated strings): see minExact/maxExact.
+   */
+  get statistics(): Readonly<Record<string, ColumnStatistics>> {
+    if (!this.statsCache) {
+      const raw = call((n) => n.fileStatistics(this.handle), 'reading file statistics');
+      const out: Record<string, ColumnStatistics> = {};
+      raw.forEach((r, i) => {
+        const field = this.schema.fields[i];
+        if (!field) return;
+        const one = (c: RawColumn | undefined, type: DataType): unknown =>
+          c ? new Vector([toArrowData(type, c)]).get(0) : undefined;
+        const s: ColumnStatistics = {};
+        if (r.min) Object.assign(s, { min: one(r.min, field.type as DataType), minExact: r.minExact ?? false });
+        if (r.max) Object.assign(s, { max: one(r.max, field.type as DataType), maxExact: r.maxExact ?? false });
+        if (r.sum) Object.assign(s, { sum: one(r.sum, sumType(field.type as DataType)) });
+        for (const k of ['nullCount', 'nanCount', 'uncompressedSize', 'isSorted', 'isStrictSorted', 'isConstant'] as const) {
+          if (r[k] !== undefined) Object.assign(s, { [k]: r[k] });
+        }
+        out[field.name] = s;
+      });
+      this.statsCache = out;
+    }
+    return this.statsCache;
   }
 }
 

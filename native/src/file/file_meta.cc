@@ -45,6 +45,7 @@ Postscript parse_postscript(Bytes tail, uint64_t file_size) {
 
 namespace {
 
+struct Parser;
 struct Parser {
   FileMeta& m;
   Bytes layout_fb;
@@ -319,6 +320,47 @@ FileMeta FileMeta::parse(Bytes region, uint64_t region_offset, const Postscript&
   m.layouts.reserve(64);
   p.parse(fb::Table::root(p.layout_fb), m.dtype, 0);
   return m;
+}
+
+std::vector<FieldStats> FileMeta::file_statistics() const {
+  std::vector<FieldStats> out;
+  if (statistics.empty()) return out;
+  fb::Table root = fb::Table::root(Bytes(statistics.data(), statistics.size()));
+  fb::Vector fields = root.vector(0);
+  std::vector<DTypePtr> types;
+  if (dtype->kind == DTypeKind::Struct) types = dtype->fields;
+  else types = {dtype};
+  if (fields.size() != types.size()) corrupt("file statistics do not match the dtype");
+  Allocator a(64ull << 20);
+  DecodeCtx ctx{array_ids, a};
+  for (uint32_t i = 0; i < fields.size(); i++) {
+    fb::Table st = fields.table(i);
+    FieldStats fs;
+    const DTypePtr& t = types[i];
+    auto scalar_col = [&](unsigned id, const DTypePtr& d) -> std::shared_ptr<Column> {
+      fb::Vector v = st.vector(id);
+      if (v.empty() || !d) return nullptr;
+      try {
+        Scalar s = parse_scalar(v.bytes());
+        return std::make_shared<Column>(constant_column(ctx, s, d->with_nullable(true), 1));
+      } catch (const VortexError&) {
+        return nullptr;  // a statistic we cannot interpret is treated as absent
+      }
+    };
+    fs.min = scalar_col(0, t);
+    fs.min_exact = st.scalar<uint8_t>(1, 0) == 1;
+    fs.max = scalar_col(2, t);
+    fs.max_exact = st.scalar<uint8_t>(3, 0) == 1;
+    fs.sum = scalar_col(4, Parser::sum_dtype(*t));
+    if (st.has(5)) fs.is_sorted = st.scalar<uint8_t>(5, 0) != 0;
+    if (st.has(6)) fs.is_strict_sorted = st.scalar<uint8_t>(6, 0) != 0;
+    if (st.has(7)) fs.is_constant = st.scalar<uint8_t>(7, 0) != 0;
+    if (st.has(8)) fs.null_count = st.scalar<uint64_t>(8, 0);
+    if (st.has(9)) fs.uncompressed_size = st.scalar<uint64_t>(9, 0);
+    if (st.has(10)) fs.nan_count = st.scalar<uint64_t>(10, 0);
+    out.push_back(std::move(fs));
+  }
+  return out;
 }
 
 static void json_str(std::string& out, const std::string& s) {

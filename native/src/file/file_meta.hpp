@@ -57,6 +57,16 @@ struct LayoutNode {
   bool codes_nullable = false;
 };
 
+struct Column;
+
+// Whole-file statistics of one top-level column (FileStatistics / ArrayStats).
+struct FieldStats {
+  std::shared_ptr<Column> min, max, sum;  // 1-row columns; null when absent
+  bool min_exact = false, max_exact = false;
+  std::optional<uint64_t> null_count, nan_count, uncompressed_size;
+  std::optional<bool> is_sorted, is_strict_sorted, is_constant;
+};
+
 struct FileMeta {
   DTypePtr dtype;
   std::vector<std::string> array_ids;
@@ -69,6 +79,8 @@ struct FileMeta {
   // the postscript names. `external_dtype` is used when the file stores no dtype.
   static FileMeta parse(Bytes region, uint64_t region_offset, const Postscript& ps, DTypePtr external_dtype);
   std::string layout_json() const;
+  // One entry per top-level column (or one for a non-struct file); empty when the file has none.
+  std::vector<FieldStats> file_statistics() const;
 };
 
 }  // namespace gyre

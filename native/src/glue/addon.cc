@@ -163,6 +163,33 @@ Napi::Object column_js(Napi::Env env, const Column& c) {
   return o;
 }
 
+Napi::Object column_js(Napi::Env env, const Column& c);
+
+// fileStatistics(handle): FieldStatistics[]
+Napi::Value FileStatistics(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    auto& h = handle_of(info[0]);
+    std::vector<FieldStats> stats = h->meta.file_statistics();
+    Napi::Array arr = Napi::Array::New(env, stats.size());
+    for (uint32_t i = 0; i < stats.size(); i++) {
+      const FieldStats& s = stats[i];
+      Napi::Object o = Napi::Object::New(env);
+      if (s.min) o.Set("min", column_js(env, *s.min)), o.Set("minExact", s.min_exact);
+      if (s.max) o.Set("max", column_js(env, *s.max)), o.Set("maxExact", s.max_exact);
+      if (s.sum) o.Set("sum", column_js(env, *s.sum));
+      if (s.null_count) o.Set("nullCount", double(*s.null_count));
+      if (s.nan_count) o.Set("nanCount", double(*s.nan_count));
+      if (s.uncompressed_size) o.Set("uncompressedSize", double(*s.uncompressed_size));
+      if (s.is_sorted) o.Set("isSorted", *s.is_sorted);
+      if (s.is_strict_sorted) o.Set("isStrictSorted", *s.is_strict_sorted);
+      if (s.is_constant) o.Set("isConstant", *s.is_constant);
+      arr.Set(i, o);
+    }
+    return arr;
+  });
+}
+
 class ReadWorker : public Napi::AsyncWorker {
  public:
   ReadWorker(Napi::Env env, std::shared_ptr<FileHandle> h, uint32_t node, uint64_t start, uint64_t end,
@@ -242,6 +269,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openFile", Napi::Function::New(env, OpenFile));
   exports.Set("planRead", Napi::Function::New(env, PlanRead));
   exports.Set("readLayout", Napi::Function::New(env, ReadLayout));
+  exports.Set("fileStatistics", Napi::Function::New(env, FileStatistics));
   exports.Set("describeSegment", Napi::Function::New(env, DescribeSegment));
   return exports;
 }
