@@ -14,7 +14,8 @@ const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const asan = process.argv.includes('--asan');
-const variant = asan ? 'asan' : 'release';
+// GYRE_BUILD_NAME gives a separate output folder (parallel builds in one checkout).
+const variant = process.env.GYRE_BUILD_NAME || (asan ? 'asan' : 'release');
 const out = join(here, 'build', variant);
 const cxx = process.env.CXX || 'g++';
 
