@@ -69,7 +69,7 @@ Column decode_primitive_enc(DecodeCtx& ctx, const ArrayNode& node, const DTypePt
 Column decode_decimal(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
   if (p.kind != DTypeKind::Decimal) corrupt("vortex.decimal with dtype " + d->to_string());
-  uint64_t vt = 4;
+  uint64_t vt = 0;  // proto3 default: DecimalType I8 = 0 (omitted on the wire)
   pb::Reader r(node.metadata());
   pb::Field f;
   while (r.next(f))
