@@ -122,7 +122,7 @@ Column varlen_from_offsets(DecodeCtx& ctx, const DTypePtr& d, uint64_t len, cons
 
 Column decode_varbin(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   if (!is_varlen(d->physical())) corrupt("vortex.varbin with dtype " + d->to_string());
-  PType op = PType::I32;
+  PType op = PType::U8;  // proto3 default: PType U8 = 0 (omitted on the wire)
   pb::Reader r(node.metadata());
   pb::Field f;
   while (r.next(f))
