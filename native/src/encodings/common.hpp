@@ -74,7 +74,7 @@ void write_scalar_primitive(const Scalar& s, PType p, uint8_t* values, uint64_t 
 // Protobuf PatchesMetadata.
 struct PatchesMeta {
   uint64_t len = 0, offset = 0;
-  PType indices_ptype = PType::U64;
+  PType indices_ptype = PType::U8;  // proto3 default (0), omitted on the wire
   std::optional<uint64_t> chunk_offsets_len;
   std::optional<PType> chunk_offsets_ptype;
 };
