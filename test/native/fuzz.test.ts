@@ -20,10 +20,13 @@ function corpus(): Uint8Array[] {
   const files: Uint8Array[] = [];
   for (const v of VERSIONS) {
     const dir = join(FIXTURES, v);
-    for (const name of readdirSync(dir)) {
-      if (!name.endsWith('.vortex')) continue;
-      const p = join(dir, name);
-      if (statSync(p).size <= 24 * 1024) files.push(new Uint8Array(readFileSync(p)));
+    for (const mode of readdirSync(dir, { withFileTypes: true })) {
+      if (!mode.isDirectory()) continue;
+      for (const name of readdirSync(join(dir, mode.name))) {
+        if (!name.endsWith('.vortex')) continue;
+        const p = join(dir, mode.name, name);
+        if (statSync(p).size <= 24 * 1024) files.push(new Uint8Array(readFileSync(p)));
+      }
     }
   }
   return files;

@@ -1,0 +1,3 @@
+import { compatSuite } from './compat-suite.js';
+
+compatSuite('0.76');
