@@ -37,6 +37,44 @@ struct CompressOptions {
   uint64_t sample_rows = 1024;  // rows sampled when estimating a scheme's ratio
 };
 
+// State of one compression call: options, remaining cascade depth and the schemes a parent
+// excluded for this child (e.g. dictionary codes never get FoR; RunEnd ends never get RunEnd).
+struct CompressCtx {
+  CompressOptions opts;
+  int depth = 0;
+  std::vector<std::string> excluded;
+  bool is_excluded(const char* id) const {
+    for (auto& e : excluded)
+      if (e == id) return true;
+    return false;
+  }
+};
+
+// A compression scheme (one per encoding family, registered with GYRE_REGISTER_SCHEME). The
+// driver (compressor.cc) samples the column, asks every applicable scheme to encode the sample,
+// keeps the smallest, then encodes the whole column with it.
+class Scheme {
+ public:
+  virtual ~Scheme() = default;
+  virtual const char* id() const = 0;  // the scheme name, e.g. "for", "alp", "fsst"
+  virtual bool applies(const Column& c, const CompressCtx& ctx) const = 0;
+  // Encodes c, compressing children through compress_child(); returns false when it cannot.
+  virtual bool encode(const Column& c, const CompressCtx& ctx, EncodedArray& out) const = 0;
+};
+
+struct SchemeRegistrar {
+  SchemeRegistrar(Scheme* s, int order);  // lower order = tried first (ties keep the first)
+};
+#define GYRE_REGISTER_SCHEME(cls, order) static ::gyre::write::SchemeRegistrar GYRE_CONCAT(gyre_scheme_, __LINE__)(new cls(), order)
+#ifndef GYRE_CONCAT
+#define GYRE_CONCAT2(a, b) a##b
+#define GYRE_CONCAT(a, b) GYRE_CONCAT2(a, b)
+#endif
+
+// Compresses a child column one cascade level down, excluding `exclude` schemes (plus the
+// parent's exclusions where the encoding rules say so).
+EncodedArray compress_child(const Column& c, const CompressCtx& parent, std::vector<std::string> exclude);
+
 // Canonical (uncompressed) encoding of a column: vortex.primitive / bool / varbinview / struct /
 // list / fixed_size_list / decimal / ext / null, with vortex.bool validity children.
 EncodedArray encode_canonical(const Column& c);
