@@ -13,6 +13,7 @@ import { takeData } from '../arrow/take.js';
 import { type ByteRange, type ByteSource, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
 import { toArrowData } from './column.js';
 import { toArrowField, type VortexDType } from './dtype.js';
+import { ChunkReader } from './chunk-reader.js';
 import { chunkBoundaries, type LayoutNode } from './layout.js';
 import { evalRow, evalZone, predicateColumns, type Predicate, type Verdict, type ZoneStats } from './predicate.js';
 
@@ -39,6 +40,7 @@ export interface LayoutTree {
   readonly children: readonly LayoutTree[];
 }
 
+/** Counters of the last scan (chunks are batches of the scan). */
 export interface ScanStats {
   chunksTotal: number;
   chunksPruned: number;
@@ -278,7 +280,11 @@ export class VortexFile {
     return merged;
   }
 
-  /** Streams record batches chunk by chunk. */
+  /**
+   * Streams record batches chunk by chunk. Batches follow the union of the chunk boundaries of the
+   * columns read; zone maps prune batches that cannot match `where`, the rest are filtered
+   * exactly. Decoding of the next batches runs ahead (both cores busy) within a small window.
+   */
   async *scan(opts: ReadOptions = {}): AsyncGenerator<RecordBatch> {
     const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
     const cols = this.resolveColumns(opts.columns);
@@ -286,18 +292,21 @@ export class VortexFile {
     const start = Math.max(0, opts.rows?.[0] ?? 0);
     const end = Math.min(this.rowCount, opts.rows?.[1] ?? this.rowCount);
     const colNodes = this.columnNodes();
-    const stats: ScanStats = { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 };
-    Object.assign(this.lastScan, stats);
-    // Batch boundaries: union of the chunk boundaries of every column read.
+    Object.assign(this.lastScan, { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 });
+    const readers = new Map<number, ChunkReader>();
     const bounds = new Set<number>([start, end]);
     for (const c of new Set([...cols, ...whereCols])) {
-      for (const b of chunkBoundaries(this.nodes, colNodes[c]!)) if (b > start && b < end) bounds.add(b);
+      const cb = chunkBoundaries(this.nodes, colNodes[c]!);
+      const type = this.schema.fields[c]!.type as DataType;
+      readers.set(c, new ChunkReader(cb, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
+      for (const b of cb) if (b > start && b < end) bounds.add(b);
     }
     const splits = [...bounds].sort((a, b) => a - b);
     const zoneData = new Map<number, Data | null>();
     for (const c of whereCols) zoneData.set(c, await this.zones(c, budget));
     const fieldNames = this.schema.fields.map((f) => f.name);
-    const outSchema = new Schema(cols.map((c) => this.schema.fields[c]!));
+    // Plan: every batch with its zone-map verdict; pruned batches are never decoded.
+    const plan: { a: number; b: number; verdict: Verdict }[] = [];
     for (let k = 0; k + 1 < splits.length; k++) {
       const a = splits[k]!, b = splits[k + 1]!;
       if (b <= a) continue;
@@ -309,15 +318,21 @@ export class VortexFile {
           const z = zoneData.get(c);
           return z ? this.zoneStats(c, z, a, b) : undefined;
         });
-        if (verdict === 'none') {
-          this.lastScan.chunksPruned++;
-          continue;
-        }
       }
-      const need = verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])];
-      const datas = await Promise.all(
-        need.map((c) => this.readNode(colNodes[c]!, a, b, this.schema.fields[c]!.type as DataType, budget)),
-      );
+      if (verdict === 'none') this.lastScan.chunksPruned++;
+      else plan.push({ a, b, verdict });
+    }
+    const needed = (verdict: Verdict): number[] => (verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])]);
+    const outSchema = new Schema(cols.map((c) => this.schema.fields[c]!));
+    const READ_AHEAD = 2;
+    for (let k = 0; k < plan.length; k++) {
+      for (let j = k; j < Math.min(plan.length, k + 1 + READ_AHEAD); j++) {
+        const p = plan[j]!;
+        for (const c of needed(p.verdict)) readers.get(c)!.prefetch(p.a, p.b);
+      }
+      const { a, b, verdict } = plan[k]!;
+      const need = needed(verdict);
+      const datas = await Promise.all(need.map((c) => readers.get(c)!.read(a, b)));
       this.lastScan.rowsDecoded += b - a;
       const byCol = new Map(need.map((c, i) => [c, datas[i]!]));
       let outData = cols.map((c) => byCol.get(c)!);
