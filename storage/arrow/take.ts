@@ -16,7 +16,10 @@ function takeBits(src: Uint8Array, offset: number, idx: Uint32Array): Uint8Array
   return out;
 }
 
-/** Rows `idx` of `data`, as new Data. */
+/**
+ * Rows `idx` of `data`, as new Data. Arrow JS slices value and offset buffers and children of a
+ * sliced Data, but not its validity bitmap or boolean bits: those are indexed with `data.offset`.
+ */
 export function takeData(data: Data, idx: Uint32Array): Data {
   const type: DataType = data.type;
   const n = idx.length;
@@ -39,13 +42,13 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       const outOffs = new Int32Array(n + 1);
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const r = idx[i]! + data.offset;
+        const r = idx[i]!;
         total += offs[r + 1]! - offs[r]!;
         outOffs[i + 1] = total;
       }
       const out = new Uint8Array(total);
       for (let i = 0; i < n; i++) {
-        const r = idx[i]! + data.offset;
+        const r = idx[i]!;
         out.set(vals.subarray(offs[r]!, offs[r + 1]!), outOffs[i]!);
       }
       return makeData({ ...base, valueOffsets: outOffs, data: out } as never);
@@ -55,7 +58,7 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       const outOffs = new Int32Array(n + 1);
       const childIdx: number[] = [];
       for (let i = 0; i < n; i++) {
-        const r = idx[i]! + data.offset;
+        const r = idx[i]!;
         for (let k = offs[r]!; k < offs[r + 1]!; k++) childIdx.push(k);
         outOffs[i + 1] = childIdx.length;
       }
@@ -65,12 +68,11 @@ export function takeData(data: Data, idx: Uint32Array): Data {
     case Type.FixedSizeList: {
       const size = (type as unknown as { listSize: number }).listSize;
       const childIdx = new Uint32Array(n * size);
-      for (let i = 0; i < n; i++) for (let k = 0; k < size; k++) childIdx[i * size + k] = (idx[i]! + data.offset) * size + k;
+      for (let i = 0; i < n; i++) for (let k = 0; k < size; k++) childIdx[i * size + k] = idx[i]! * size + k;
       return makeData({ ...base, child: takeData(data.children[0]!, childIdx) } as never);
     }
     case Type.Struct: {
-      const shifted = data.offset ? idx.map((i) => i + data.offset) : idx;
-      return makeData({ ...base, children: data.children.map((c) => takeData(c, shifted)) } as never);
+      return makeData({ ...base, children: data.children.map((c) => takeData(c, idx)) } as never);
     }
     default: {
       const vals = data.values as unknown as { constructor: new (n: number) => ArrayLike<unknown> & { [k: number]: unknown } } & ArrayLike<unknown>;
@@ -78,7 +80,7 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       if (!stride) throw new InternalError(`take: unsupported type ${String(type)}`);
       const out = new vals.constructor(n * stride);
       for (let i = 0; i < n; i++) {
-        const r = (idx[i]! + data.offset) * stride;
+        const r = idx[i]! * stride;
         for (let k = 0; k < stride; k++) out[i * stride + k] = vals[r + k];
       }
       return makeData({ ...base, data: out } as never);

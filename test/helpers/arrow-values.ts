@@ -25,12 +25,14 @@ function hex(u: Uint8Array): string {
 export function dataValue(d: Data, i: number): unknown {
   if (!valid(d, i)) return null;
   const t = d.type as DataType;
-  const j = d.offset + i;
+  // Arrow JS slices value/offset buffers and children, but not validity or boolean bits.
+  const j = i;
   switch (t.typeId) {
     case Type.Null: return null;
     case Type.Bool: {
       const v = d.values as Uint8Array;
-      return ((v[j >> 3]! >> (j & 7)) & 1) === 1;
+      const b = d.offset + i;
+      return ((v[b >> 3]! >> (b & 7)) & 1) === 1;
     }
     case Type.Int:
     case Type.Date:
@@ -107,7 +109,7 @@ function viewAware(d: Data, i: number): unknown {
   if (d.typeId === Type.Utf8View || d.typeId === Type.BinaryView) {
     if (!valid(d, i)) return null;
     const views = d.values as unknown as Uint8Array;
-    const j = d.offset + i;
+    const j = i;
     const view = new DataView(views.buffer, views.byteOffset + j * 16, 16);
     const size = view.getInt32(0, true);
     let bytes: Uint8Array;
