@@ -159,18 +159,30 @@ void make_sample(const Strings& s, uint64_t target, std::vector<uint8_t>& buf, s
       for (uint64_t k = 0; k < n; k += kLine) add(s.data + a + k, std::min<uint64_t>(kLine, n - k));
     }
   } else if (nonempty) {
+    // Pieces are picked by byte position rather than by row, so every byte of input has the same
+    // chance to be sampled (a few huge rows among many short ones still shape the table).
     buf.reserve(target + kLine + 8);
+    const uint64_t base = s.off(0), span = s.off(s.rows) - base;
     uint64_t rnd = kSeed;
     while (buf.size() < target) {
       rnd = mix(rnd);
-      uint64_t r = rnd % s.rows;
-      uint64_t n = 0;
-      for (uint64_t k = 0; k < s.rows; k++, r = r + 1 == s.rows ? 0 : r + 1) {
-        if (s.valid(r) && (n = s.off(r + 1) - s.off(r)) != 0) break;
+      const uint64_t at = base + rnd % span;
+      // Row containing byte `at` (last row whose start is <= at).
+      uint64_t lo = 0, hi = s.rows;
+      while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+        if (s.off(mid) <= at) lo = mid;
+        else hi = mid;
       }
-      uint64_t pieces = 1 + (n - 1) / kLine;
-      rnd = mix(rnd);
-      uint64_t start = kLine * (rnd % pieces);
+      uint64_t r = lo, n = 0, within = at - s.off(r);
+      if (!s.valid(r) || (n = s.off(r + 1) - s.off(r)) == 0) {  // null or empty: next usable row
+        for (uint64_t k = 0; k < s.rows; k++) {
+          r = r + 1 == s.rows ? 0 : r + 1;
+          if (s.valid(r) && (n = s.off(r + 1) - s.off(r)) != 0) break;
+        }
+        within = 0;
+      }
+      const uint64_t start = within / kLine * kLine;
       add(s.data + s.off(r) + start, std::min<uint64_t>(kLine, n - start));
     }
   }
