@@ -56,7 +56,7 @@ struct Strings {
 };
 
 struct TrainOptions {
-  uint64_t sample_target = 1 << 14;  // bytes of sampled text per training generation
+  uint64_t sample_target = 1 << 15;  // bytes of sampled text per training generation
 };
 
 // Trains a table on the valid rows of `s`. Deterministic.
