@@ -1,7 +1,7 @@
 /**
  * Text output of Arrow tables for the CLI: aligned table, CSV and JSON lines.
  */
-import type { Table } from 'apache-arrow';
+import { MapRow, type Table } from 'apache-arrow';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -9,6 +9,12 @@ function plain(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (v instanceof MapRow) {
+    // A map: an object, or a list of [key, value] pairs when a key repeats (Arrow maps allow it).
+    const pairs = [...(v as Iterable<[unknown, unknown]>)].map(([k, x]) => [plain(k), plain(x)] as const);
+    const keys = new Set(pairs.map(([k]) => String(k)));
+    return keys.size === pairs.length ? Object.fromEntries(pairs.map(([k, x]) => [String(k), x])) : pairs;
+  }
   if (typeof v === 'object' && v !== null && 'toJSON' in v && typeof (v as { toJSON: unknown }).toJSON === 'function') {
     return plain((v as { toJSON(): unknown }).toJSON());
   }

@@ -53,7 +53,8 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       }
       return makeData({ ...base, valueOffsets: outOffs, data: out } as never);
     }
-    case Type.List: {
+    case Type.List:
+    case Type.Map: {
       const offs = data.valueOffsets as Int32Array;
       const outOffs = new Int32Array(n + 1);
       const childIdx: number[] = [];

@@ -34,7 +34,9 @@ export function toArrowData(type: DataType, raw: RawColumn): Data {
     case Type.Utf8:
     case Type.Binary:
       return makeData({ ...base, type, valueOffsets: offsets(raw), data: bytes(raw.buffers[1]) } as never);
-    case Type.List: {
+    case Type.List:
+    case Type.Map: {
+      // Map: the same layout as List, its child being the entries struct {key, value}.
       const child = raw.children[0];
       if (!child) throw new NativeError('vortex-corrupt', 'list column without elements');
       const childType = (type.children[0] as { type: DataType }).type;

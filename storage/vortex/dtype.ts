@@ -3,7 +3,7 @@
  */
 import {
   Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, FixedSizeList, Float16, Float32, Float64,
-  Int8, Int16, Int32, Int64, List, Null, Struct, TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeSecond,
+  Int8, Int16, Int32, Int64, List, Map_, Null, Struct, TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeSecond,
   TimeUnit, Timestamp, Uint8, Uint16, Uint32, Uint64, Utf8,
 } from 'apache-arrow';
 
@@ -19,6 +19,7 @@ export type VortexDType =
   | { kind: 'struct'; nullable: boolean; fields: { name: string; type: VortexDType }[] }
   | { kind: 'list'; nullable: boolean; element: VortexDType }
   | { kind: 'fixed_size_list'; nullable: boolean; element: VortexDType; size: number }
+  | { kind: 'map'; nullable: boolean; key: VortexDType; value: VortexDType; keysSorted: boolean }
   | { kind: 'extension'; nullable: boolean; id: string; storage: VortexDType; metadata: number[] };
 
 /** Time units in extension metadata: Nanoseconds=0, Microseconds=1, Milliseconds=2, Seconds=3, Days=4. */
@@ -86,6 +87,11 @@ export function toArrowType(d: VortexDType): DataType {
     case 'struct': return new Struct(d.fields.map((f) => toArrowField(f.name, f.type)));
     case 'list': return new List(toArrowField('item', d.element));
     case 'fixed_size_list': return new FixedSizeList(d.size, toArrowField('item', d.element));
+    case 'map': {
+      // Arrow Map layout: one non-nullable `entries` struct child {key, value}.
+      const entries = new Struct([toArrowField('key', d.key), toArrowField('value', d.value)]);
+      return new Map_(new Field('entries', entries, false), d.keysSorted);
+    }
     case 'extension': return extensionType(d);
     case 'variant':
     case 'union':
@@ -106,6 +112,7 @@ export function dtypeToString(d: VortexDType): string {
     case 'struct': return `{${d.fields.map((f) => `${f.name}: ${dtypeToString(f.type)}`).join(', ')}}${q}`;
     case 'list': return `list<${dtypeToString(d.element)}>${q}`;
     case 'fixed_size_list': return `fixed_size_list<${dtypeToString(d.element)}, ${d.size}>${q}`;
+    case 'map': return `map<${dtypeToString(d.key)}, ${dtypeToString(d.value)}${d.keysSorted ? ', sorted' : ''}>${q}`;
     case 'extension': return `${d.id}<${dtypeToString(d.storage)}>`;
     default: return d.kind + q;
   }

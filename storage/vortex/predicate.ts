@@ -57,6 +57,10 @@ function normalize(v: unknown): Comparable | null {
   throw new EngineError('invalid-argument', `cannot compare value of type ${typeof v}`);
 }
 
+function isNullValue(v: unknown): boolean {
+  return v === null || v === undefined;
+}
+
 /** Three-way comparison across number/bigint mixes; NaN sorts above everything (as in Vortex). */
 export function compare(a: Comparable, b: Comparable): number {
   if (typeof a === 'bigint' || typeof b === 'bigint') {
@@ -108,8 +112,9 @@ export function evalRow(p: Predicate, get: (column: string) => unknown): boolean
       const r = evalRow(p.arg, get);
       return r === null ? null : !r;
     }
-    case 'is_null': return normalize(get(p.column)) === null;
-    case 'is_not_null': return normalize(get(p.column)) !== null;
+    // Null tests accept any value, including lists, structs and maps (not comparable otherwise).
+    case 'is_null': return isNullValue(get(p.column));
+    case 'is_not_null': return !isNullValue(get(p.column));
     case 'in': {
       const v = normalize(get(p.column));
       if (v === null) return null;

@@ -1084,6 +1084,28 @@ def misc_cases(n_mix: int, n_mix_chunked: int):
         m = pa.array([[("a", 1), ("b", 2)], [], None, [("c", 3)]] * 250, pa.map_(pa.string(), pa.int64()))
         return pa.table({"m": m})
 
+    @add("misc_map_nested")
+    def _(rng):
+        # maps inside a list and a struct, with struct values, of maps, keys_sorted (0.76 cannot write maps)
+        m = pa.map_(pa.string(), pa.int64())
+        base = [[("a", 1), ("b", None)], [], None, [("c", 3)]]
+        n = 1000
+        return pa.table(
+            {
+                "in_list": pa.array([None if i % 7 == 0 else [base[(i + k) % 4] for k in range(i % 3)] for i in range(n)], pa.list_(m)),
+                "in_struct": pa.array([None if i % 5 == 0 else {"m": base[i % 4], "i": i} for i in range(n)], pa.struct([("m", m), ("i", pa.int32())])),
+                "struct_values": pa.array(
+                    [None if i % 6 == 0 else [(k, None if k == 1 else {"x": i / 4, "y": _WORDS[(i + k) % len(_WORDS)]}) for k in range(i % 3)] for i in range(n)],
+                    pa.map_(pa.int32(), pa.struct([("x", pa.float64()), ("y", pa.string())])),
+                ),
+                "map_of_map": pa.array(
+                    [None if i % 8 == 0 else [(f"o{k}", base[(i + k) % 4] if k < 2 else None) for k in range(i % 4)] for i in range(n)],
+                    pa.map_(pa.string(), m),
+                ),
+                "sorted": pa.array([[("a", i), ("b", -i)] if i % 3 else None for i in range(n)], pa.map_(pa.string(), pa.int64(), keys_sorted=True)),
+            }
+        )
+
     @add("misc_fixed_size_binary")
     def _(rng):
         return pa.table({"fsb": pa.array([rng.bytes(16) for _ in range(100)], pa.binary(16))})

@@ -82,6 +82,20 @@ export function dataValue(d: Data, i: number): unknown {
       for (let k = 0; k < n; k++) out.push(dataValue(child, j * n + k));
       return out;
     }
+    case Type.Map: {
+      // A map is compared as its list of entries {key, value} (entry field names may differ).
+      const offs = d.valueOffsets as unknown as ArrayLike<number | bigint>;
+      const s = Number(offs[j]), e = Number(offs[j + 1]);
+      const entries = d.children[0]!;
+      const out: unknown[] = [];
+      for (let k = s; k < e; k++) {
+        out.push({ key: dataValue(entries.children[0]!, k), value: dataValue(entries.children[1]!, k) });
+      }
+      return out;
+    }
+    case Type.Utf8View:
+    case Type.BinaryView:
+      return viewValue(d, j);
     case Type.Struct: {
       const out: Record<string, unknown> = {};
       t.children.forEach((f, k) => {
@@ -100,28 +114,24 @@ export function dataValue(d: Data, i: number): unknown {
 export function vectorValues(v: Vector): unknown[] {
   const out: unknown[] = [];
   for (const d of v.data) {
-    for (let i = 0; i < d.length; i++) out.push(viewAware(d, i));
+    for (let i = 0; i < d.length; i++) out.push(dataValue(d, i));
   }
   return out;
 }
 
-function viewAware(d: Data, i: number): unknown {
-  if (d.typeId === Type.Utf8View || d.typeId === Type.BinaryView) {
-    if (!valid(d, i)) return null;
-    const views = d.values as unknown as Uint8Array;
-    const j = i;
-    const view = new DataView(views.buffer, views.byteOffset + j * 16, 16);
-    const size = view.getInt32(0, true);
-    let bytes: Uint8Array;
-    if (size <= 12) bytes = views.subarray(j * 16 + 4, j * 16 + 4 + size);
-    else {
-      const buf = view.getInt32(8, true), off = view.getInt32(12, true);
-      const vb = (d as unknown as { variadicBuffers: Uint8Array[] }).variadicBuffers[buf]!;
-      bytes = vb.subarray(off, off + size);
-    }
-    return d.typeId === Type.Utf8View ? Buffer.from(bytes).toString('utf8') : hex(bytes);
+/** Value at index j of a Utf8View / BinaryView Data (a sliced Data has its views buffer sliced). */
+function viewValue(d: Data, j: number): unknown {
+  const views = d.values as unknown as Uint8Array;
+  const view = new DataView(views.buffer, views.byteOffset + j * 16, 16);
+  const size = view.getInt32(0, true);
+  let bytes: Uint8Array;
+  if (size <= 12) bytes = views.subarray(j * 16 + 4, j * 16 + 4 + size);
+  else {
+    const buf = view.getInt32(8, true), off = view.getInt32(12, true);
+    const vb = (d as unknown as { variadicBuffers: Uint8Array[] }).variadicBuffers[buf]!;
+    bytes = vb.subarray(off, off + size);
   }
-  return dataValue(d, i);
+  return d.typeId === Type.Utf8View ? Buffer.from(bytes).toString('utf8') : hex(bytes);
 }
 
 /** A logical type name that treats physical variants (views, large offsets) alike. */
@@ -136,6 +146,11 @@ export function logicalTypeName(t: DataType): string {
     case Type.FixedSizeList:
       return `FixedSizeList[${(t as unknown as { listSize: number }).listSize}]<${logicalTypeName(t.children[0]!.type as DataType)}>`;
     case Type.Struct: return `Struct<${t.children.map((f) => `${f.name}: ${logicalTypeName(f.type as DataType)}`).join(', ')}>`;
+    case Type.Map: {
+      const entries = t.children[0]!.type as DataType;
+      const [k, v] = entries.children.map((f) => logicalTypeName(f.type as DataType));
+      return `Map<${k}, ${v}>`;
+    }
     case Type.Dictionary: return logicalTypeName((t as unknown as { dictionary: DataType }).dictionary);
     default: return String(t);
   }

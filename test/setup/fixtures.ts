@@ -20,6 +20,8 @@ export interface FixtureEntry {
   rows: number;
   columns?: string[];
   encodings?: string[];
+  /** Array encodings of the data (not the zone maps, which a plain read does not decode). */
+  array_encodings?: string[];
 }
 
 function fingerprint(version: Version): string {

@@ -63,8 +63,9 @@ Column make_null_column(Allocator& a, const DTypePtr& d, uint64_t len) {
     case DTypeKind::Utf8:
     case DTypeKind::Binary:
     case DTypeKind::List:
+    case DTypeKind::Map:
       c.buffers.push_back(a.zeros((len + 1) * 4));
-      if (p.kind == DTypeKind::List) c.children.push_back(make_null_column(a, p.element, 0));
+      if (p.is_list_like()) c.children.push_back(make_null_column(a, p.element, 0));
       else c.buffers.push_back(a.zeros(0));
       break;
     case DTypeKind::FixedSizeList: c.children.push_back(make_null_column(a, p.element, len * p.list_size)); break;
@@ -131,7 +132,8 @@ Column concat_columns(Allocator& a, const DTypePtr& d, const std::vector<Column>
     }
     case DTypeKind::Utf8:
     case DTypeKind::Binary:
-    case DTypeKind::List: {
+    case DTypeKind::List:
+    case DTypeKind::Map: {
       uint64_t total = 0;
       for (auto& p : parts) total += offset_at(p, p.length) - offset_at(p, 0);
       out.large = total > 0x7fffffffULL;
@@ -143,12 +145,12 @@ Column concat_columns(Allocator& a, const DTypePtr& d, const std::vector<Column>
       put(0, 0);
       std::vector<Column> kids;
       Buffer data;
-      if (ph.kind != DTypeKind::List) data = a.alloc(total);
+      if (!ph.is_list_like()) data = a.alloc(total);
       for (auto& p : parts) {
         uint64_t o0 = offset_at(p, 0);
         for (uint64_t i = 1; i <= p.length; i++) put(row + i, base + offset_at(p, i) - o0);
         uint64_t n = offset_at(p, p.length) - o0;
-        if (ph.kind == DTypeKind::List) {
+        if (ph.is_list_like()) {
           kids.push_back(o0 == 0 && n == p.children[0].length ? p.children[0] : slice_column(a, p.children[0], o0, n));
         } else if (n) {
           std::memcpy(data.data() + base, p.buffers[1].data() + o0, n);
@@ -157,7 +159,7 @@ Column concat_columns(Allocator& a, const DTypePtr& d, const std::vector<Column>
         base += n;
       }
       out.buffers.push_back(offs);
-      if (ph.kind == DTypeKind::List) out.children.push_back(concat_columns(a, ph.element, kids));
+      if (ph.is_list_like()) out.children.push_back(concat_columns(a, ph.element, kids));
       else out.buffers.push_back(data);
       break;
     }
@@ -207,7 +209,8 @@ Column slice_column(Allocator& a, const Column& c, uint64_t start, uint64_t n) {
     }
     case DTypeKind::Utf8:
     case DTypeKind::Binary:
-    case DTypeKind::List: {
+    case DTypeKind::List:
+    case DTypeKind::Map: {
       uint64_t o0 = offset_at(c, start), o1 = offset_at(c, start + n);
       out.large = c.large;
       Buffer offs = a.alloc((n + 1) * (c.large ? 8 : 4));
@@ -216,7 +219,7 @@ Column slice_column(Allocator& a, const Column& c, uint64_t start, uint64_t n) {
         if (c.large) offs.as<uint64_t>()[i] = v; else offs.as<uint32_t>()[i] = uint32_t(v);
       }
       out.buffers.push_back(offs);
-      if (ph.kind == DTypeKind::List) {
+      if (ph.is_list_like()) {
         out.children.push_back(slice_column(a, c.children[0], o0, o1 - o0));
       } else {
         a.charge(o1 - o0);
@@ -321,14 +324,15 @@ static Column take_rows(Allocator& a, const Column& values, const std::vector<ui
     }
     case DTypeKind::Utf8:
     case DTypeKind::Binary:
-    case DTypeKind::List: {
+    case DTypeKind::List:
+    case DTypeKind::Map: {
       uint64_t total = 0;
       for (uint64_t i = 0; i < n; i++) total += offset_at(values, ix[i] + 1) - offset_at(values, ix[i]);
       out.large = total > 0x7fffffffULL;
       Buffer offs = a.alloc((n + 1) * (out.large ? 8 : 4));
       uint64_t pos = 0;
       if (out.large) offs.as<uint64_t>()[0] = 0; else offs.as<uint32_t>()[0] = 0;
-      if (ph.kind == DTypeKind::List) {
+      if (ph.is_list_like()) {
         std::vector<uint64_t> child_ix;
         child_ix.reserve(total);
         for (uint64_t i = 0; i < n; i++) {

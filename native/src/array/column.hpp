@@ -7,6 +7,8 @@
 //   Decimal(p,s)           [values]                  16-byte (p ≤ 38) or 32-byte two's complement LE
 //   Utf8 / Binary          [offsets, data]           offsets i32, or i64 when `large`
 //   List                   [offsets] + children[0]   offsets i32, or i64 when `large`
+//   Map                    [offsets] + children[0]   like List; the child is the non-nullable entries
+//                                                    Struct{key, value} (Arrow Map layout)
 //   FixedSizeList          children[0]
 //   Struct                 children (one per field)
 //   Extension              as its storage dtype

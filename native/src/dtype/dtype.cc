@@ -50,6 +50,22 @@ DTypePtr DType::null() {
   return d;
 }
 
+DTypePtr DType::map(DTypePtr key, DTypePtr value, bool keys_sorted, bool nullable) {
+  auto entries = std::make_shared<DType>();
+  entries->kind = DTypeKind::Struct;
+  entries->nullable = false;
+  entries->names = {"key", "value"};
+  entries->fields = {key, value};
+  auto d = std::make_shared<DType>();
+  d->kind = DTypeKind::Map;
+  d->nullable = nullable;
+  d->names = entries->names;
+  d->fields = entries->fields;
+  d->element = entries;
+  d->keys_sorted = keys_sorted;
+  return d;
+}
+
 DTypePtr DType::with_nullable(bool n) const {
   if (kind == DTypeKind::Null) return DType::null();
   auto d = std::make_shared<DType>(*this);
@@ -71,6 +87,8 @@ bool DType::equals(const DType& o) const {
         if (!fields[i]->equals(*o.fields[i])) return false;
       return true;
     case DTypeKind::List: return element->equals(*o.element);
+    case DTypeKind::Map:
+      return keys_sorted == o.keys_sorted && fields[0]->equals(*o.fields[0]) && fields[1]->equals(*o.fields[1]);
     case DTypeKind::FixedSizeList: return list_size == o.list_size && element->equals(*o.element);
     case DTypeKind::Extension:
       return ext_id == o.ext_id && ext_metadata == o.ext_metadata && storage->equals(*o.storage);
@@ -96,6 +114,8 @@ std::string DType::to_string() const {
     case DTypeKind::List: return "list<" + element->to_string() + ">" + q;
     case DTypeKind::FixedSizeList: return "fixed_size_list<" + element->to_string() + ", " + std::to_string(list_size) + ">" + q;
     case DTypeKind::Extension: return ext_id + "<" + storage->to_string() + ">";
+    case DTypeKind::Map:
+      return "map<" + fields[0]->to_string() + ", " + fields[1]->to_string() + (keys_sorted ? ", sorted" : "") + ">" + q;
     case DTypeKind::Variant: return "variant" + q;
     case DTypeKind::Union: return "union" + q;
   }
@@ -121,7 +141,8 @@ static void json_string(std::string& out, std::string_view s) {
 
 static void json(std::string& out, const DType& d) {
   static const char* kinds[] = {"",       "null",      "bool",    "primitive",       "decimal", "utf8", "binary",
-                                "struct", "list",      "extension", "fixed_size_list", "variant", "union"};
+                                "struct", "list",      "extension", "fixed_size_list", "variant", "union",
+                                "map"};
   out += "{\"kind\":\"";
   out += kinds[unsigned(d.kind)];
   out += "\",\"nullable\":";
@@ -152,6 +173,14 @@ static void json(std::string& out, const DType& d) {
       out += ",\"element\":";
       json(out, *d.element);
       if (d.kind == DTypeKind::FixedSizeList) out += ",\"size\":" + std::to_string(d.list_size);
+      break;
+    case DTypeKind::Map:
+      out += ",\"key\":";
+      json(out, *d.fields[0]);
+      out += ",\"value\":";
+      json(out, *d.fields[1]);
+      out += ",\"keysSorted\":";
+      out += d.keys_sorted ? "true" : "false";
       break;
     case DTypeKind::Extension: {
       out += ",\"id\":";
@@ -251,6 +280,11 @@ static DTypePtr parse_dtype(const fb::Table& t, int depth) {
       d->kind = DTypeKind::Union;
       d->nullable = v.scalar<uint8_t>(0, 0);
       break;
+    case 13:
+      // Map (not in the 0.76 schema; reverse-engineered from 0.90 files):
+      // 0: key DType (required), 1: value DType (required), 2: keys_sorted bool, 3: nullable bool.
+      return DType::map(parse_dtype(v.table(0), depth + 1), parse_dtype(v.table(1), depth + 1),
+                        v.scalar<uint8_t>(2, 0) != 0, v.scalar<uint8_t>(3, 0) != 0);
     default:
       corrupt("unknown dtype tag " + std::to_string(tag));
   }

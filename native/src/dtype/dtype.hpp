@@ -25,7 +25,8 @@ PType ptype_from_code(uint64_t code);  // checked
 PType ptype_unsigned(PType p);
 
 enum class DTypeKind : uint8_t {
-  Null = 1, Bool, Primitive, Decimal, Utf8, Binary, Struct, List, Extension, FixedSizeList, Variant, Union
+  Null = 1, Bool, Primitive, Decimal, Utf8, Binary, Struct, List, Extension, FixedSizeList, Variant, Union,
+  Map  // flatbuffer union tag 13 (new after 0.76; written by 0.90 for Arrow map columns)
 };
 
 struct DType;
@@ -37,9 +38,10 @@ struct DType {
   PType ptype = PType::U8;             // Primitive
   uint8_t precision = 0;               // Decimal
   int8_t scale = 0;                    // Decimal
-  std::vector<std::string> names;      // Struct
-  std::vector<DTypePtr> fields;        // Struct
-  DTypePtr element;                    // List, FixedSizeList
+  std::vector<std::string> names;      // Struct; Map: {"key", "value"}
+  std::vector<DTypePtr> fields;        // Struct; Map: {key, value}
+  DTypePtr element;                    // List, FixedSizeList; Map: the entries Struct{key, value} (non-nullable)
+  bool keys_sorted = false;            // Map
   uint32_t list_size = 0;              // FixedSizeList
   std::string ext_id;                  // Extension
   DTypePtr storage;                    // Extension
@@ -49,8 +51,11 @@ struct DType {
   static DTypePtr boolean(bool nullable);
   static DTypePtr binary(bool nullable);
   static DTypePtr null();
+  static DTypePtr map(DTypePtr key, DTypePtr value, bool keys_sorted, bool nullable);
 
   bool is_primitive() const { return kind == DTypeKind::Primitive; }
+  // List-shaped canonical layout: offsets buffer + one child (List elements, Map entries).
+  bool is_list_like() const { return kind == DTypeKind::List || kind == DTypeKind::Map; }
   bool is_int() const { return is_primitive() && ptype_is_int(ptype); }
   // The dtype that carries the values physically (extension → storage, recursively).
   const DType& physical() const { return kind == DTypeKind::Extension ? storage->physical() : *this; }

@@ -202,7 +202,8 @@ Column constant_column(DecodeCtx& ctx, const Scalar& s, const DTypePtr& d, uint6
       else c.children.push_back(concat_columns(a, p.element, reps));
       break;
     }
-    case DTypeKind::List: {
+    case DTypeKind::List:
+    case DTypeKind::Map: {  // a map scalar: a list of entry structs {key, value}
       if (s.kind != Scalar::Kind::List) corrupt("list scalar kind mismatch");
       uint64_t k = s.list.size();
       Buffer offs = a.alloc((len + 1) * 4);
