@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   'vortex-unsupported': 'A valid Vortex feature (encoding, layout, dtype) that gyre cannot read yet.',
   'vortex-limit': 'Decoding would exceed a resource limit (memory budget).',
   'vortex-invalid-argument': 'A native call received an argument it cannot use.',
+  'vortex-unsupported-type': 'An Arrow type that Vortex files cannot store (the message names the column and the type).',
   'native-unavailable': 'The native addon could not be loaded.',
   'io-error': 'Reading or writing bytes failed.',
   'invalid-argument': 'An API was called with an argument it cannot accept.',

@@ -54,6 +54,53 @@ export interface RawFieldStatistics {
   isConstant?: boolean;
 }
 
+/** Opaque, type-tagged writer handle (native/src/glue/write.cc). */
+export type WriterHandle = { readonly __brand: 'gyre.WriterHandle' };
+
+/** A dtype handed to the writer: the shape of storage/vortex/dtype.ts `VortexDType`. */
+export interface RawWriteDType {
+  kind: string;
+  nullable: boolean;
+  ptype?: string;
+  precision?: number;
+  scale?: number;
+  fields?: { name: string; type: RawWriteDType }[];
+  element?: RawWriteDType;
+  size?: number;
+  id?: string;
+  storage?: RawWriteDType;
+  metadata?: number[];
+}
+
+export interface RawWriterOptions {
+  compress: boolean;
+  /** Rows per chunk; absent = chunks of ~1 MiB uncompressed in multiples of 8192 rows. */
+  chunkRows?: number;
+  /** Zone-map layout: 'zoned' (default), legacy 'stats', or 'none'. */
+  zones?: 'zoned' | 'stats' | 'none';
+  fileStatistics?: boolean;
+}
+
+/**
+ * A column handed to the writer in Arrow layout (offset 0): views of JS memory, not copied, kept
+ * alive by the native side until the write's promise settles.
+ */
+export interface RawWriteColumn {
+  length: number;
+  /** Bit i = row i is valid; null when the column has no nulls. */
+  validity: Uint8Array | null;
+  /** bool: [bits]; fixed width: [values]; utf8/binary: [offsets, data]; list: [offsets]. */
+  buffers: Uint8Array[];
+  children: RawWriteColumn[];
+  /** 64-bit offsets (LargeUtf8 / LargeBinary / LargeList). */
+  large?: boolean;
+  /** Decimal: bytes per value in buffers[0]. */
+  width?: number;
+  /** Dictionary-encoded: buffers[0] holds indices of `indexPtype` into these concatenated values. */
+  dictionary?: RawWriteColumn[];
+  indexPtype?: string;
+}
+
 export interface NativeBindings {
   parsePostscript(tail: Uint8Array, fileSize: number): RawPostscript;
   openFile(region: Uint8Array, regionOffset: number, postscript: RawPostscript): RawOpenedFile;
@@ -69,4 +116,9 @@ export interface NativeBindings {
   ): Promise<RawColumn>;
   describeSegment(handle: FileHandle, segment: Uint8Array): string;
   fileStatistics(handle: FileHandle): RawFieldStatistics[];
+  createWriter(dtype: RawWriteDType, options: RawWriterOptions): WriterHandle;
+  /** Encodes a batch off the JS thread; resolves with the bytes to append to the file. */
+  writeBatch(handle: WriterHandle, length: number, columns: RawWriteColumn[]): Promise<Uint8Array>;
+  /** Resolves with the file's last bytes (final chunks, zone maps, footer). */
+  finishWriter(handle: WriterHandle): Promise<Uint8Array>;
 }

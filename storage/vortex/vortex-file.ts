@@ -16,6 +16,7 @@ import { toArrowField, type VortexDType } from './dtype.js';
 import { ChunkReader } from './chunk-reader.js';
 import { chunkBoundaries, type LayoutNode } from './layout.js';
 import { evalRow, evalZone, predicateColumns, type Predicate, type Verdict, type ZoneStats } from './predicate.js';
+import { type WriteData, type WriteOptions, type WriteResult, type WriteTarget, writeVortex } from './write.js';
 
 export type VortexSource = string | Uint8Array | ByteSource;
 
@@ -109,6 +110,14 @@ export class VortexFile {
     this.segments = segs;
     this.rowCount = this.nodes[0]?.rows ?? 0;
     this.schema = new Schema(this.columnFields());
+  }
+
+  /**
+   * Writes an Arrow table or (async) iterable of record batches as a Vortex file, to a path
+   * (atomically: a temporary file renamed on success) or a byte sink. See storage/vortex/write.ts.
+   */
+  static write(target: WriteTarget, data: WriteData, options?: WriteOptions): Promise<WriteResult> {
+    return writeVortex(target, data, options);
   }
 
   /** Opens a file from a path, bytes or a byte source. Reads the tail (and the footer if larger). */

@@ -37,6 +37,22 @@ class Buffer {
     return b;
   }
 
+  // Memory owned elsewhere (e.g. a JavaScript ArrayBuffer kept alive by the caller): `owner` is
+  // held as long as the Buffer lives. Not padded: kernels must not read past size().
+  static Buffer external(const uint8_t* p, size_t n, std::shared_ptr<void> owner) {
+    Buffer b;
+    b.data_ = std::shared_ptr<uint8_t>(std::move(owner), const_cast<uint8_t*>(p));
+    b.size_ = n;
+    return b;
+  }
+  // Bytes [off, off+n) of `parent`, sharing its ownership (no copy).
+  static Buffer view(const Buffer& parent, size_t off, size_t n) {
+    Buffer b;
+    b.data_ = std::shared_ptr<uint8_t>(parent.data_, parent.data() + off);
+    b.size_ = n;
+    return b;
+  }
+
   uint8_t* data() const { return data_.get(); }
   size_t size() const { return size_; }
   bool empty() const { return !data_; }

@@ -6,6 +6,7 @@
 
 #include "../file/file_meta.hpp"
 #include "../layouts/reader.hpp"
+#include "write.hpp"
 
 namespace gyre {
 namespace {
@@ -271,6 +272,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readLayout", Napi::Function::New(env, ReadLayout));
   exports.Set("fileStatistics", Napi::Function::New(env, FileStatistics));
   exports.Set("describeSegment", Napi::Function::New(env, DescribeSegment));
+  register_write(env, exports);
   return exports;
 }
 
