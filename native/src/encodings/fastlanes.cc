@@ -62,28 +62,6 @@ decltype(auto) dispatch_width(unsigned w, Fn&& fn) {
   corrupt("bad primitive width");
 }
 
-// PatchesMetadata (§4.8). Parsed here rather than with common.hpp's parse_patches so that proto3
-// defaults are honoured: an omitted indices_ptype is 0 = U8 (prost does not write default enum
-// values, and the writer narrows patch indices to U8 whenever it can).
-PatchesMeta parse_patches_proto(Bytes proto) {
-  PatchesMeta m;
-  m.indices_ptype = PType::U8;
-  pb::Reader r(proto);
-  pb::Field f;
-  while (r.next(f)) {
-    switch (f.number) {
-      case 1: m.len = f.varint; break;
-      case 2: m.offset = f.varint; break;
-      case 3: m.indices_ptype = ptype_from_code(f.varint); break;
-      case 4: m.chunk_offsets_len = f.varint; break;
-      case 5: m.chunk_offsets_ptype = ptype_from_code(f.varint); break;
-      default: break;
-    }
-  }
-  if (!ptype_is_unsigned(m.indices_ptype)) corrupt("patch indices must be unsigned");
-  return m;
-}
-
 // ---- fastlanes.bitpacked ---------------------------------------------------------------------------
 
 struct BitPackedMeta {
@@ -104,7 +82,7 @@ BitPackedMeta parse_bitpacked_meta(Bytes m) {
       case 3:
         if (f.wire != pb::Wire::Len) corrupt("bitpacked patches metadata has the wrong wire type");
         out.has_patches = true;
-        out.patches = parse_patches_proto(f.bytes);
+        out.patches = parse_patches(f.bytes);
         break;
       default: break;
     }

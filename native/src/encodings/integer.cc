@@ -55,28 +55,6 @@ Column index_column(DecodeCtx& ctx, uint64_t n) {
   return ix;
 }
 
-// PatchesMetadata (§4.8). Parsed here rather than with common.hpp's parse_patches so that proto3
-// defaults are honoured: an omitted indices_ptype is 0 = U8 (prost does not write default enum
-// values, and the writer narrows patch indices to U8 whenever it can).
-PatchesMeta parse_patches_proto(Bytes proto) {
-  PatchesMeta m;
-  m.indices_ptype = PType::U8;
-  pb::Reader r(proto);
-  pb::Field f;
-  while (r.next(f)) {
-    switch (f.number) {
-      case 1: m.len = f.varint; break;
-      case 2: m.offset = f.varint; break;
-      case 3: m.indices_ptype = ptype_from_code(f.varint); break;
-      case 4: m.chunk_offsets_len = f.varint; break;
-      case 5: m.chunk_offsets_ptype = ptype_from_code(f.varint); break;
-      default: break;
-    }
-  }
-  if (!ptype_is_unsigned(m.indices_ptype)) corrupt("patch indices must be unsigned");
-  return m;
-}
-
 // ---- vortex.zigzag --------------------------------------------------------------------------------
 
 Column decode_zigzag(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
@@ -223,7 +201,7 @@ Column decode_sparse(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, u
   pb::Reader r(node.metadata());
   pb::Field f;
   while (r.next(f)) {
-    if (f.number == 1 && f.wire == pb::Wire::Len) pm = parse_patches_proto(f.bytes), has_patches = true;
+    if (f.number == 1 && f.wire == pb::Wire::Len) pm = parse_patches(f.bytes), has_patches = true;
   }
   if (!has_patches) corrupt("vortex.sparse metadata lacks patches");
   if (node.nbuffers() < 1) corrupt("vortex.sparse without a fill value buffer");
