@@ -243,6 +243,25 @@ uint64_t ColumnStats::distinct_count(uint64_t limit) {
   return distinct_;
 }
 
+double ColumnStats::strided_unique_fraction() {
+  if (!is_word_column(c_) || value_count() == 0) return 0;
+  const uint64_t step = std::max<uint64_t>(1, c_.length / 1024);
+  const bool nulls = nulls_ > 0;
+  uint64_t seen = 0;
+  size_t distinct = 0;
+  with_column_word(c_, [&]<typename U>() {
+    const U* v = c_.buffers[0].as<const U>();
+    U64Set set(1024);
+    for (uint64_t i = 0; i < c_.length && seen < 1024; i += step) {
+      if (nulls && !c_.is_valid(i)) continue;
+      set.insert(uint64_t(v[i]));
+      seen++;
+    }
+    distinct = set.size();
+  });
+  return seen ? double(distinct) / double(seen) : 0;
+}
+
 // ---- sizes ---------------------------------------------------------------------------------------
 
 namespace {

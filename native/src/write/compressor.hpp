@@ -115,6 +115,9 @@ class ColumnStats {
   std::optional<std::pair<uint64_t, uint64_t>> majority();
   // Number of distinct valid bit patterns, or limit + 1 once more than `limit` are seen.
   uint64_t distinct_count(uint64_t limit);
+  // Fraction of distinct values among up to 1024 valid values taken at a regular stride: a cheap
+  // test that rules dictionaries out for (nearly) unique columns before an exact count.
+  double strided_unique_fraction();
 
  private:
   const Column& c_;

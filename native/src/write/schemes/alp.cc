@@ -264,13 +264,32 @@ bool alprd_encode(const Column& c, EncodedArray& out) {
   const bool nulls = has_nulls(c);
   const U* bits = c.buffers[0].as<const U>();
   const uint64_t n = c.length;
+  // (top 16 bits, count) of the valid values, sorted by value: a histogram for long columns, a
+  // sort for short ones (samples, dictionary values) where 64 Ki buckets would dominate.
+  std::vector<std::pair<uint32_t, uint32_t>> tops;
   uint64_t nvalid = 0;
-  // Histogram of the top 16 bits of the valid values; coarser cuts aggregate it.
-  std::vector<uint32_t> top(1 << kCutLimit, 0);
-  for (uint64_t i = 0; i < n; i++) {
-    if (nulls && !c.is_valid(i)) continue;
-    top[size_t(bits[i] >> (B - kCutLimit))]++;
-    nvalid++;
+  if (n > 16384) {
+    std::vector<uint32_t> hist(size_t(1) << kCutLimit, 0);
+    for (uint64_t i = 0; i < n; i++) {
+      if (nulls && !c.is_valid(i)) continue;
+      hist[size_t(bits[i] >> (B - kCutLimit))]++;
+      nvalid++;
+    }
+    for (uint32_t t = 0; t < hist.size(); t++)
+      if (hist[t]) tops.emplace_back(t, hist[t]);
+  } else {
+    std::vector<uint32_t> t16;
+    t16.reserve(size_t(n));
+    for (uint64_t i = 0; i < n; i++)
+      if (!nulls || c.is_valid(i)) t16.push_back(uint32_t(bits[i] >> (B - kCutLimit)));
+    nvalid = t16.size();
+    std::sort(t16.begin(), t16.end());
+    for (size_t i = 0; i < t16.size();) {
+      size_t j = i;
+      while (j < t16.size() && t16[j] == t16[i]) j++;
+      tops.emplace_back(t16[i], uint32_t(j - i));
+      i = j;
+    }
   }
   if (nvalid == 0) return false;
   double best_size = std::numeric_limits<double>::max();
@@ -279,11 +298,13 @@ bool alprd_encode(const Column& c, EncodedArray& out) {
   std::vector<std::pair<uint32_t, uint32_t>> counts;  // (count, left)
   for (unsigned p = 1; p <= kCutLimit; p++) {
     const unsigned right = B - p;
-    counts.assign(size_t(1) << p, {0, 0});
-    for (uint32_t t = 0; t < (1u << kCutLimit); t++)
-      if (top[t]) counts[t >> (kCutLimit - p)].first += top[t];
-    for (uint32_t l = 0; l < counts.size(); l++) counts[l].second = l;
-    std::erase_if(counts, [](auto& x) { return x.first == 0; });
+    // Group the sorted top-16 values by their top p bits.
+    counts.clear();
+    for (auto& [t, k] : tops) {
+      const uint32_t l = t >> (kCutLimit - p);
+      if (!counts.empty() && counts.back().second == l) counts.back().first += k;
+      else counts.emplace_back(k, l);
+    }
     const size_t k = std::min(kMaxDict, counts.size());
     std::partial_sort(counts.begin(), counts.begin() + k, counts.end(),
                       [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
@@ -306,25 +327,26 @@ bool alprd_encode(const Column& c, EncodedArray& out) {
   Column rightc = new_primitive(ptype_of<U>(), false, n);
   uint16_t* lo = left.buffers[0].as<uint16_t>();
   U* ro = rightc.buffers[0].as<U>();
+  // left part -> dictionary code (0xff: not in the dictionary, a patch).
+  const unsigned p = B - right_bw;
+  std::vector<uint8_t> lut(size_t(1) << p, 0xff);
+  for (size_t k = 0; k < best_dict.size(); k++) lut[best_dict[k]] = uint8_t(k);
   PatchSet patches;
   std::vector<uint16_t> exc;
   for (uint64_t i = 0; i < n; i++) {
-    if (nulls && !c.is_valid(i)) {
-      lo[i] = 0, ro[i] = 0;
-      continue;
-    }
-    ro[i] = U(bits[i] & right_mask);
-    const uint16_t l = uint16_t(bits[i] >> right_bw);
-    size_t code = 0;
-    while (code < best_dict.size() && best_dict[code] != l) code++;
-    if (code == best_dict.size()) {
-      lo[i] = 0;
+    const U x = bits[i];
+    const uint16_t l = uint16_t(x >> right_bw);
+    const uint8_t code = lut[l];
+    ro[i] = U(x & right_mask);
+    lo[i] = code == 0xff ? 0 : code;
+    if (code == 0xff && (!nulls || c.is_valid(i))) {
       patches.indices.push_back(i);
       exc.push_back(l);
-    } else {
-      lo[i] = uint16_t(code);
     }
   }
+  if (nulls)
+    for (uint64_t i = 0; i < n; i++)
+      if (!c.is_valid(i)) lo[i] = 0, ro[i] = 0;
   if (!patches.empty()) {
     patches.values = new_primitive(PType::U16, false, exc.size());
     std::memcpy(patches.values.buffers[0].data(), exc.data(), exc.size() * 2);
@@ -336,8 +358,8 @@ bool alprd_encode(const Column& c, EncodedArray& out) {
   m.u(1, right_bw).u(2, dict.size()).packed(3, dict).u(4, uint64_t(PType::U16));
   if (!patches.empty()) m.msg(5, patches.metadata());
   out.metadata = m.out;
-  out.children.push_back(bitpack_node(left, left_bw));
-  out.children.push_back(bitpack_node(rightc, right_bw));
+  out.children.push_back(bitpack_node(left, left_bw, false));
+  out.children.push_back(bitpack_node(rightc, right_bw, false));
   if (!patches.empty()) patches.push_children(out);
   return true;
 }

@@ -226,7 +226,7 @@ unsigned best_bit_width(const Column& c) {
   return best;
 }
 
-EncodedArray bitpack_node(const Column& c, unsigned W) {
+EncodedArray bitpack_node(const Column& c, unsigned W, bool may_patch) {
   const PType p = c.dtype->physical().ptype;
   const unsigned w = ptype_width(p);
   EncodedArray node;
@@ -251,8 +251,11 @@ EncodedArray bitpack_node(const Column& c, unsigned W) {
     } else {
       node.buffers.push_back({Buffer::alloc(0), align_of_width(w)});
     }
-    if (W < B) {
+    if (W < B && may_patch) {
       const bool nulls = has_nulls(c);
+      U wide = 0;  // any value (valid or not) wider than W?
+      for (uint64_t i = 0; i < n; i++) wide |= U(v[i] >> W);
+      if (wide == 0) goto packed;
       patches.with_chunk_offsets = true;
       patches.chunk_offsets.reserve(size_t(nblocks));
       for (uint64_t i = 0; i < n; i++) {
@@ -265,6 +268,7 @@ EncodedArray bitpack_node(const Column& c, unsigned W) {
         for (size_t k = 0; k < patches.indices.size(); k++) pv[k] = v[patches.indices[k]];
       }
     }
+  packed:;
   });
   Proto m;
   m.u(1, W);

@@ -143,7 +143,8 @@ struct PatchSet {
 
 // Bit-packs an integer column (its valid values must be non-negative) at width W (< type width);
 // valid values wider than W become patches (with chunk offsets). `fastlanes.bitpacked` node.
-EncodedArray bitpack_node(const Column& c, unsigned W);
+// may_patch = false: the caller guarantees every value fits in W bits.
+EncodedArray bitpack_node(const Column& c, unsigned W, bool may_patch = true);
 // The width minimising packed bytes + exceptions·(type bytes + 4) from the bit-width histogram of
 // the valid values (the official find_best_bit_width).
 unsigned best_bit_width(const Column& c);

@@ -132,6 +132,8 @@ class FloatDict final : public SchemeBase {
   Estimate estimate(ColumnStats& st, const CompressCtx&) const override {
     const uint64_t vc = st.value_count();
     if (vc == 0) return Estimate::skip();
+    // A dictionary of a nearly unique sample loses to ALP / ALP-RD on that sample anyway.
+    if (vc > 4096 && st.strided_unique_fraction() > 0.9) return Estimate::skip();
     if (st.distinct_count(vc / 2) > vc / 2) return Estimate::skip();
     return Estimate::sample();
   }
