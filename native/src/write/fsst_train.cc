@@ -217,14 +217,17 @@ struct Cand {
   uint8_t len;
 };
 
-// Open-addressing accumulator of candidate gains keyed by (symbol, length).
+// Open-addressing accumulator of candidate gains keyed by (symbol, length). Reused across
+// generations and calls (per thread): only the slots used are cleared.
 class CandMap {
  public:
-  explicit CandMap(size_t expected) {
-    size_t cap = 64;
+  void reset(size_t expected) {
+    for (size_t i : used_) slots_[i].len = 0;
+    used_.clear();
+    size_t cap = 1024;
     while (cap < expected * 2) cap <<= 1;
-    slots_.assign(cap, Cand{0, 0, 0});
-    mask_ = cap - 1;
+    if (cap > slots_.size()) slots_.assign(cap, Cand{0, 0, 0});
+    mask_ = cap - 1;  // a prefix of a larger table works as well
   }
   void add(uint64_t val, uint8_t len, uint64_t gain) {
     size_t h = size_t(mix(val ^ (uint64_t(len) << 59)) ^ (val >> 29)) & mask_;
@@ -232,7 +235,7 @@ class CandMap {
       Cand& c = slots_[h];
       if (c.len == 0) {
         c = Cand{val, gain, len};
-        n_++;
+        used_.push_back(h);
         return;
       }
       if (c.val == val && c.len == len) {
@@ -242,17 +245,15 @@ class CandMap {
       h = (h + 1) & mask_;
     }
   }
-  std::vector<Cand> take() {
-    std::vector<Cand> out;
-    out.reserve(n_);
-    for (const Cand& c : slots_)
-      if (c.len) out.push_back(c);
-    return out;
+  void take(std::vector<Cand>& out) const {
+    out.clear();
+    for (size_t i : used_) out.push_back(slots_[i]);
   }
 
  private:
   std::vector<Cand> slots_;
-  size_t mask_ = 0, n_ = 0;
+  std::vector<size_t> used_;
+  size_t mask_ = 0;
 };
 
 inline bool better(const Cand& a, const Cand& b) {
@@ -264,7 +265,9 @@ inline bool better(const Cand& a, const Cand& b) {
 // Builds the next generation's table from the counters.
 void optimize(TrainTable& t, const Counters& cnt, unsigned frac, bool final_round, double scale) {
   const uint64_t threshold = final_round && scale <= 1.0 ? 1 : 5 * frac / 128;
-  CandMap cands(kCodes + cnt.touched.size());
+  thread_local CandMap cands;
+  thread_local std::vector<Cand> v;
+  cands.reset(kCodes + cnt.touched.size());
   for (unsigned c = 0; c < kCodes; c++) {
     uint64_t n = cnt.c1[c];
     if (n == 0 || n < threshold) continue;
@@ -285,10 +288,11 @@ void optimize(TrainTable& t, const Counters& cnt, unsigned frac, bool final_roun
       cands.add(val, len, uint64_t(cnt.c2[idx]) * len);
     }
   }
-  std::vector<Cand> v = cands.take();
+  cands.take(v);
   t.clear();
   size_t sorted = std::min<size_t>(v.size(), 512);
-  std::partial_sort(v.begin(), v.begin() + sorted, v.end(), better);
+  if (sorted < v.size()) std::nth_element(v.begin(), v.begin() + sorted, v.end(), better);
+  std::sort(v.begin(), v.begin() + sorted, better);
   for (size_t i = 0; i < v.size() && !t.full(); i++) {
     if (i == sorted) {
       std::sort(v.begin() + i, v.end(), better);
@@ -342,7 +346,11 @@ SymbolTable train(const Strings& s, const TrainOptions& opts) {
   if (sample_bytes == 0) return SymbolTable();
   const double scale = double(total) / double(sample_bytes);
 
-  auto t = std::make_unique<TrainTable>();
+  // The table under construction (~260 KiB of lookups) is reused per thread.
+  thread_local std::unique_ptr<TrainTable> tl_table;
+  if (!tl_table) tl_table = std::make_unique<TrainTable>();
+  TrainTable* t = tl_table.get();
+  t->clear();
   t->build_lookup();
   // The pair counters (1 MiB) are reused per thread; they are reset through their touched list.
   thread_local std::unique_ptr<Counters> tl_counters;
