@@ -1,7 +1,7 @@
 /**
  * Text output of Arrow tables for the CLI: aligned table, CSV and JSON lines.
  */
-import { MapRow, type Table } from 'apache-arrow';
+import { DataType, MapRow, type Table } from 'apache-arrow';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -37,15 +37,24 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+/** Timestamps and dates print as ISO-8601 (Arrow JS gives epoch milliseconds). */
+function temporal(type: DataType, v: unknown): unknown {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+  if (DataType.isTimestamp(type)) return new Date(v).toISOString().replace('T', ' ').replace('Z', type.timezone ? ' UTC' : '');
+  if (DataType.isDate(type)) return new Date(v).toISOString().slice(0, 10);
+  return v;
+}
+
 export function formatTable(t: Table, format: OutputFormat, maxWidth = 40): string {
   const names = t.schema.fields.map((f) => f.name);
   const cols = names.map((n) => t.getChild(n)!);
+  const types = t.schema.fields.map((f) => f.type as DataType);
   const rows: string[][] = [];
-  for (let i = 0; i < t.numRows; i++) rows.push(cols.map((c) => cell(c.get(i))));
+  for (let i = 0; i < t.numRows; i++) rows.push(cols.map((c, k) => cell(temporal(types[k]!, c.get(i)))));
   if (format === 'json') {
     const lines: string[] = [];
     for (let i = 0; i < t.numRows; i++) {
-      lines.push(JSON.stringify(Object.fromEntries(names.map((n, k) => [n, plain(cols[k]!.get(i))]))));
+      lines.push(JSON.stringify(Object.fromEntries(names.map((n, k) => [n, plain(temporal(types[k]!, cols[k]!.get(i)))]))));
     }
     return lines.join('\n');
   }
@@ -53,15 +62,15 @@ export function formatTable(t: Table, format: OutputFormat, maxWidth = 40): stri
     const esc = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     return [names.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n');
   }
-  const types = t.schema.fields.map((f) => String(f.type));
+  const typeNames = types.map(String);
   const shown = rows.map((r) => r.map((c) => truncate(c, maxWidth)));
-  const widths = names.map((n, k) => Math.max(n.length, types[k]!.length, ...shown.map((r) => r[k]!.length)));
+  const widths = names.map((n, k) => Math.max(n.length, typeNames[k]!.length, ...shown.map((r) => r[k]!.length)));
   const line = (cells: string[]): string => `│ ${cells.map((c, k) => c.padEnd(widths[k]!)).join(' │ ')} │`;
   const rule = (l: string, m: string, r: string): string => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
   return [
     rule('┌', '┬', '┐'),
     line(names),
-    line(types),
+    line(typeNames),
     rule('├', '┼', '┤'),
     ...shown.map(line),
     rule('└', '┴', '┘'),

@@ -310,9 +310,15 @@ export class VortexFile {
       readers.set(c, new ChunkReader(cb, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
       for (const b of cb) if (b > start && b < end) bounds.add(b);
     }
-    const splits = [...bounds].sort((a, b) => a - b);
     const zoneData = new Map<number, Data | null>();
-    for (const c of whereCols) zoneData.set(c, await this.zones(c, budget));
+    for (const c of whereCols) {
+      const z = await this.zones(c, budget);
+      zoneData.set(c, z);
+      // Prune at zone granularity: zones are finer than chunks (8192 rows by default).
+      const zl = this.nodes[colNodes[c]!]!.zoneLen;
+      if (z && zl) for (let b = Math.ceil((start + 1) / zl) * zl; b < end; b += zl) bounds.add(b);
+    }
+    const splits = [...bounds].sort((a, b) => a - b);
     const fieldNames = this.schema.fields.map((f) => f.name);
     // Plan: every batch with its zone-map verdict; pruned batches are never decoded.
     const plan: { a: number; b: number; verdict: Verdict }[] = [];
