@@ -26,8 +26,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  Bool,
   type Data,
   type DataType,
+  Decimal,
   Field,
   Float64,
   Int8,
@@ -52,6 +54,8 @@ import * as flatbuffers from 'flatbuffers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { VortexFile } from 'gyre';
+
+import { dataValue } from '../helpers/arrow-values.js';
 
 import { toArrowField, type VortexDType } from '../../storage/vortex/dtype.js';
 import type { LayoutNode as RawLayoutNode } from '../../storage/vortex/layout.js';
@@ -544,7 +548,66 @@ function originals(): { name: string; cols: Column[] }[] {
     c('orig_i64n', { type: 'i64', rows: 4096, shape: 'random', nullRate: 0.1, nullable: true, param: 0, seed: 31 }),
     c('orig_u32', { type: 'u32', rows: 4096, shape: 'random', nullRate: 0, nullable: false, param: 0, seed: 32 }),
     c('orig_i16n', { type: 'i16', rows: 8192, shape: 'random', nullRate: 0.1, nullable: true, param: 0, seed: 33 }),
+    { name: 'orig_utf8n', cols: [randomStrings(4096, 34)] },
+    { name: 'orig_dec', cols: [randomDecimals(4096, 35)] },
+    { name: 'orig_bool', cols: [randomBools(16384, 36)] },
   ];
+}
+
+/** Random strings (10% null): the original for crafted Utf8 segments. */
+function randomStrings(rows: number, seed: number): Column {
+  const rng = new Rng(seed);
+  const bm = bitmap(rng, rows, 0.1)!;
+  const offsets = new Int32Array(rows + 1);
+  const chars: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    offsets[i] = chars.length;
+    for (let k = rng.int(0, 30); k > 0; k--) chars.push(rng.int(33, 126));
+  }
+  offsets[rows] = chars.length;
+  const type = new Utf8();
+  const data = makeData({
+    type,
+    length: rows,
+    nullCount: nullCount(bm, rows),
+    nullBitmap: bm,
+    valueOffsets: offsets,
+    data: Uint8Array.from(chars),
+  });
+  return { name: 'v', type, nullable: true, data };
+}
+
+/** Random decimal(18, 2) values (10% null). */
+function randomDecimals(rows: number, seed: number): Column {
+  const rng = new Rng(seed);
+  const bm = bitmap(rng, rows, 0.1)!;
+  const words = new Uint32Array(rows * 4);
+  for (let i = 0; i < rows; i++) {
+    let x = BigInt.asUintN(128, rng.big(-(10n ** 17n), 10n ** 17n));
+    for (let k = 0; k < 4; k++, x >>= 32n) words[i * 4 + k] = Number(x & 0xffffffffn);
+  }
+  const type = new Decimal(2, 18, 128);
+  return {
+    name: 'v',
+    type,
+    nullable: true,
+    data: makeData({ type, length: rows, nullCount: nullCount(bm, rows), nullBitmap: bm, data: words }),
+  };
+}
+
+/** Random booleans (10% null). */
+function randomBools(rows: number, seed: number): Column {
+  const rng = new Rng(seed);
+  const bm = bitmap(rng, rows, 0.1)!;
+  const v = new Uint8Array(Math.ceil(rows / 8));
+  for (let i = 0; i < v.length; i++) v[i] = rng.int(0, 255);
+  const type = new Bool();
+  return {
+    name: 'v',
+    type,
+    nullable: true,
+    data: makeData({ type, length: rows, nullCount: nullCount(bm, rows), nullBitmap: bm, data: v }),
+  };
 }
 
 // ---- comparing ----------------------------------------------------------------------------------
@@ -1323,6 +1386,154 @@ describe('integer encodings vs the official writers', async () => {
         sv = new Array<boolean>(n).fill(false);
       pos.forEach((p, k) => ((sw[p] = pv[k]!), (sv[p] = pvalid[k]!)));
       await expectColumn(await withSegment(origPath.get('orig_i64n')!, () => sp), sw, sv);
+    });
+
+    /** Plain values of column 0 (strings, booleans, unscaled decimals as strings, null). */
+    async function readPlain(f: VortexFile): Promise<unknown[]> {
+      const t = await f.read();
+      await f.close();
+      const out: unknown[] = [];
+      for (const d of t.getChildAt(0)!.data) for (let i = 0; i < d.length; i++) out.push(dataValue(d, i));
+      return out;
+    }
+    const enc = new TextEncoder();
+    /** A vortex.varbin Utf8 array (i32 offsets) with optional validity. */
+    function varbin(strs: readonly (string | null)[]): Node {
+      const parts = strs.map((x) => enc.encode(x ?? ''));
+      const offs: bigint[] = [0n];
+      for (const p of parts) offs.push(offs[offs.length - 1]! + BigInt(p.length));
+      const bytes = new Uint8Array(Number(offs[offs.length - 1]));
+      parts.forEach((p, i) => bytes.set(p, Number(offs[i])));
+      const valid = strs.map((x) => x !== null);
+      return {
+        enc: 'vortex.varbin',
+        meta: new Pb().u(1, PT.i32).done(),
+        buffers: [bytes],
+        children: [prim(INT.i32, offs), ...(valid.every(Boolean) ? [] : [boolNode(valid)])],
+      };
+    }
+
+    it('vortex.sparse / runend / dict over Utf8, Decimal and Bool (the generic Column paths)', async () => {
+      const rng = new Rng(77);
+      // Utf8: sparse with a string fill and a null patch.
+      {
+        const n = 4096,
+          P = 10;
+        const pos = [0, 5, 100, 4095];
+        const pv = ['', 'é-patch', null, 'x'.repeat(40)];
+        const node: Node = {
+          enc: 'vortex.sparse',
+          meta: new Pb().bytes(1, patchesMeta(pos.length, P, PT.u16)).done(),
+          buffers: [new Pb().bytes(7, enc.encode('fill✓')).done()],
+          children: [
+            prim(
+              INT.u16,
+              pos.map((p) => BigInt(p + P)),
+            ),
+            varbin(pv),
+          ],
+        };
+        const want: unknown[] = new Array(n).fill('fill✓');
+        pos.forEach((p, k) => (want[p] = pv[k]));
+        expect(await readPlain(await withSegment(origPath.get('orig_utf8n')!, () => node))).toEqual(want);
+      }
+      // Utf8: runend with an offset (values nullable), and a dict with nullable codes.
+      {
+        const n = 4096,
+          off = 3;
+        const ends: bigint[] = [],
+          vals: (string | null)[] = [];
+        for (let at = 0; at < n + off;) {
+          at += rng.int(1, 300);
+          ends.push(BigInt(at));
+          vals.push(rng.next() < 0.2 ? null : `run${ends.length}`);
+        }
+        const re: Node = {
+          enc: 'vortex.runend',
+          meta: new Pb().u(1, PT.u16).u(2, ends.length).u(3, off).done(),
+          children: [prim(INT.u16, ends), varbin(vals)],
+        };
+        const want = Array.from({ length: n }, (_, i) => vals[ends.findIndex((e) => e > BigInt(i + off))]!);
+        expect(await readPlain(await withSegment(origPath.get('orig_utf8n')!, () => re))).toEqual(want);
+
+        const dictVals = ['alpha', 'βeta', '', null, 'a longer dictionary value'];
+        const codes = Array.from({ length: n }, () => rng.int(0, dictVals.length - 1));
+        const cvalid = Array.from({ length: n }, () => rng.next() > 0.1);
+        const dict: Node = {
+          enc: 'vortex.dict',
+          meta: new Pb().u(1, dictVals.length).u(2, PT.u8).u(3, 1).done(),
+          children: [prim(INT.u8, codes.map(BigInt), cvalid), varbin(dictVals)],
+        };
+        const dwant = codes.map((c, i) => (cvalid[i] ? dictVals[c]! : null));
+        expect(await readPlain(await withSegment(origPath.get('orig_utf8n')!, () => dict))).toEqual(dwant);
+      }
+      // Decimal(18, 2): sparse with a (narrow, negative) bytes fill; values as vortex.decimal I64.
+      {
+        const n = 4096,
+          P = 0;
+        const pos = [1, 2, 1000, 4000];
+        const pv = [123456789012345n, -1n, 0n, -(10n ** 17n)];
+        const fill = -12345n;
+        const fillBytes = new Uint8Array(8);
+        new DataView(fillBytes.buffer).setBigInt64(0, fill, true);
+        const node: Node = {
+          enc: 'vortex.sparse',
+          meta: new Pb().bytes(1, patchesMeta(pos.length, P, PT.u16)).done(),
+          buffers: [new Pb().bytes(8, fillBytes.subarray(0, 2)).done()], // 2-byte LE two's complement: -12345
+          children: [
+            prim(INT.u16, pos.map(BigInt)),
+            {
+              enc: 'vortex.decimal',
+              meta: new Pb().u(1, 3).done(),
+              buffers: [le(64, true, pv)],
+              children: [boolNode([true, false, true, true])],
+            },
+          ],
+        };
+        const want: unknown[] = new Array(n).fill(fill.toString());
+        pos.forEach((p, k) => (want[p] = k === 1 ? null : pv[k]!.toString()));
+        expect(await readPlain(await withSegment(origPath.get('orig_dec')!, () => node))).toEqual(want);
+      }
+      // Bool: sparse with a true fill, runend with an offset.
+      {
+        const n = 16384;
+        const pos = [0, 7, 8, 9000, 16383];
+        const pv = [false, true, false, false, false];
+        const pvalid = [true, true, false, true, true];
+        const sp: Node = {
+          enc: 'vortex.sparse',
+          meta: new Pb().bytes(1, patchesMeta(pos.length, 0, PT.u16)).done(),
+          buffers: [new Pb().u(2, 1).done()],
+          children: [
+            prim(INT.u16, pos.map(BigInt)),
+            { enc: 'vortex.bool', buffers: [bits(pv)], children: [boolNode(pvalid)] },
+          ],
+        };
+        const want: unknown[] = new Array(n).fill(true);
+        pos.forEach((p, k) => (want[p] = pvalid[k] ? pv[k] : null));
+        expect(await readPlain(await withSegment(origPath.get('orig_bool')!, () => sp))).toEqual(want);
+
+        const off = 11;
+        const ends: bigint[] = [],
+          vals: boolean[] = [],
+          vvalid: boolean[] = [];
+        for (let at = 0; at < n + off;) {
+          at += rng.int(1, 700);
+          ends.push(BigInt(at));
+          vals.push(rng.next() < 0.5);
+          vvalid.push(rng.next() > 0.2);
+        }
+        const re: Node = {
+          enc: 'vortex.runend',
+          meta: new Pb().u(1, PT.u32).u(2, ends.length).u(3, off).done(),
+          children: [prim(INT.u32, ends), { enc: 'vortex.bool', buffers: [bits(vals)], children: [boolNode(vvalid)] }],
+        };
+        const rwant = Array.from({ length: n }, (_, i) => {
+          const k = ends.findIndex((e) => e > BigInt(i + off));
+          return vvalid[k] ? vals[k] : null;
+        });
+        expect(await readPlain(await withSegment(origPath.get('orig_bool')!, () => re))).toEqual(rwant);
+      }
     });
 
     it('hostile metadata and children give vortex-corrupt / vortex-limit, never a crash', async () => {
