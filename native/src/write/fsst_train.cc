@@ -416,9 +416,11 @@ constexpr uint16_t kAdvShift = 8, kEscBit = 1u << 10, kProbeBit = 1u << 11;
 
 struct Encoder::Tables {
   uint16_t two[65536];
+  // 16-byte slots: a word matches when its low (64 - ignored) bits equal sym.
   struct Slot {
-    uint64_t sym, mask;
-    uint64_t code, len;
+    uint64_t sym;
+    uint32_t code;
+    uint8_t len, ignored;
   } pht[kHashSlots];
 };
 
@@ -429,14 +431,16 @@ Encoder::Encoder(const SymbolTable& st) : t_(std::make_unique<Tables>()) {
   for (unsigned c = 0; c < st.n; c++)
     if (st.lengths[c] == 1) row[st.symbols[c] & 0xff] = uint16_t(c | (1u << kAdvShift));
   for (unsigned hi = 0; hi < 256; hi++) std::memcpy(&t.two[hi << 8], row, sizeof(row));
-  for (auto& s : t.pht) s = Tables::Slot{~uint64_t(0), 0, 0, 0};  // never matches
+  // An unused slot holds a full 8-byte value whose first three bytes hash to another slot, so no
+  // word probing this slot can equal it.
+  for (unsigned k = 0; k < kHashSlots; k++) t.pht[k] = Tables::Slot{hash_slot(0) != k ? 0u : 1u, 0, 0, 0};
   for (unsigned c = 0; c < st.n; c++) {
     const unsigned len = st.lengths[c];
     const uint64_t v = st.symbols[c];
     if (len == 2) {
       t.two[v & 0xffff] = uint16_t(c | (2u << kAdvShift) | (t.two[v & 0xffff] & kProbeBit));
     } else if (len >= 3) {
-      t.pht[hash_slot(v)] = Tables::Slot{v, len_mask(len), c, len};
+      t.pht[hash_slot(v)] = Tables::Slot{v, c, uint8_t(len), uint8_t(64 - 8 * len)};
       t.two[v & 0xffff] |= kProbeBit;
     }
   }
@@ -454,7 +458,7 @@ size_t Encoder::compress(const uint8_t* in, size_t n, size_t readable, uint8_t* 
     const uint16_t e = t.two[(w) & 0xffff];                        \
     if (e & kProbeBit) {                                           \
       const Tables::Slot& s = t.pht[hash_slot(w)];                 \
-      if (((w) & s.mask) == s.sym) {                               \
+      if (((w) & (~uint64_t(0) >> s.ignored)) == s.sym) {          \
         *o++ = uint8_t(s.code);                                    \
         p += s.len;                                                \
         continue;                                                  \
