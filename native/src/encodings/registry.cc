@@ -27,6 +27,8 @@ Segment Segment::parse(Bytes seg) {
   s.array = fb::Table::root(seg.slice(fb_start, fl));
   fb::Vector bufs = s.array.vector(1);
   uint64_t pos = 0;
+  // Each Buffer descriptor takes 8 bytes of the flatbuffer: bound the count before reserving.
+  if (uint64_t(bufs.size()) * 8 > fl) corrupt("array buffer count exceeds the flatbuffer size");
   s.buffers.reserve(bufs.size());
   for (uint32_t i = 0; i < bufs.size(); i++) {
     Bytes b = bufs.strukt(i, 8);
