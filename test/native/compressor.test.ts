@@ -181,9 +181,9 @@ const INT_SHAPES = [
   'nulldom',
 ] as const;
 type IntShape = (typeof INT_SHAPES)[number];
-const FLOAT_SHAPES = ['decimals', 'specials', 'random', 'lowcard', 'constant', 'nulldom'] as const;
+const FLOAT_SHAPES = ['decimals', 'specials', 'random', 'lowcard', 'runs', 'constant', 'nulldom'] as const;
 type FloatShape = (typeof FLOAT_SHAPES)[number];
-const TS_SHAPES = ['regular', 'pre1970', 'random'] as const;
+const TS_SHAPES = ['regular', 'pre1970', 'jitter', 'random'] as const;
 type TsShape = (typeof TS_SHAPES)[number];
 const DEC_SHAPES = ['small', 'wide'] as const;
 type DecShape = (typeof DEC_SHAPES)[number];
@@ -284,9 +284,14 @@ function floatValues(rng: Rng, spec: CaseSpec): number[] {
   const out: number[] = [];
   const pool = Array.from({ length: rng.int(2, 40) }, () => (rng.next() - 0.5) * 1e4);
   const c = (rng.next() - 0.5) * 1e6;
+  let run = (rng.next() - 0.5) * 1e3;
   for (let i = 0; i < n; i++) {
     let v: number;
     switch (spec.floatShape) {
+      case 'runs':
+        if (rng.next() < 0.02) run = (rng.next() - 0.5) * 1e3;
+        v = run;
+        break;
       case 'decimals':
         v = rng.int(-100000, 1000000) / 100;
         break;
@@ -323,6 +328,7 @@ function tsValues(rng: Rng, spec: CaseSpec): bigint[] {
   const step = BigInt(rng.pick([1, 60, 3600, 86400]));
   for (let i = 0; i < spec.rows; i++) {
     if (spec.tsShape === 'random') out.push(rng.big(-1_000_000_000n * u, 4_000_000_000n * u));
+    else if (spec.tsShape === 'jitter') out.push((base + 61n * BigInt(i)) * u + rng.big(0n, u - 1n));
     else out.push((base + step * BigInt(i)) * u);
   }
   return out;
@@ -740,6 +746,18 @@ const FIXED: CaseSpec[] = [
   { ...base, seed: 10, intType: 'u64', intShape: 'random', rows: 8193, chunkRows: 1024 },
   { ...base, seed: 11, rows: 0 },
   { ...base, seed: 12, rows: 1, intShape: 'random', floatShape: 'specials' },
+  {
+    ...base,
+    seed: 13,
+    rows: 65536,
+    intType: 'i32',
+    intShape: 'runs',
+    intNulls: 0.05,
+    floatShape: 'runs',
+    unit: TimeUnit.MICROSECOND,
+    tsShape: 'jitter',
+    tsNulls: 0.1,
+  },
 ];
 
 const specArb: fc.Arbitrary<CaseSpec> = fc.record({
@@ -849,6 +867,9 @@ describe('numeric compression schemes', () => {
           case 'lowcard':
             expect(has('f', 'vortex.dict') || w.layouts.f!.has('vortex.dict'), what('f')).toBe(true);
             break;
+          case 'runs':
+            expect(has('f', 'fastlanes.rle') || has('f', 'vortex.dict'), what('f')).toBe(true);
+            break;
           case 'constant':
             expect(
               has('f', fNulls > 0 ? 'vortex.masked' : 'vortex.constant') && !has('f', 'vortex.alp'),
@@ -862,7 +883,14 @@ describe('numeric compression schemes', () => {
       }
       // timestamps: a regular grid splits well into days / seconds / subseconds
       // (without nulls a regular grid may also be an exact vortex.sequence of the i64 storage)
-      if (spec.tsShape !== 'random' && spec.unit !== TimeUnit.SECOND)
+      // (sub-second jitter: days in long runs — RLE under nulls —, seconds and subseconds split)
+      // (like the official writer, the sampled trials only see the long day runs in large chunks)
+      if (spec.tsShape === 'jitter') {
+        if (spec.rows >= 50000 && spec.chunkRows === undefined && spec.unit !== TimeUnit.SECOND) {
+          expect(has('t', 'vortex.datetimeparts'), what('t')).toBe(true);
+          if (spec.tsNulls > 0) expect(has('t', 'fastlanes.rle') || has('t', 'vortex.runend'), what('t')).toBe(true);
+        }
+      } else if (spec.tsShape !== 'random' && spec.unit !== TimeUnit.SECOND)
         expect(has('t', 'vortex.datetimeparts') || (spec.tsNulls === 0 && has('t', 'vortex.sequence')), what('t')).toBe(
           true,
         );
@@ -887,6 +915,7 @@ describe('numeric compression schemes', () => {
       'fastlanes.bitpacked+patches',
       'vortex.zigzag',
       'vortex.runend',
+      'fastlanes.rle',
       'vortex.sparse',
       'vortex.sequence',
       'vortex.dict',
