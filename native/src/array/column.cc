@@ -334,6 +334,7 @@ static Column take_rows(Allocator& a, const Column& values, const std::vector<ui
       if (out.large) offs.as<uint64_t>()[0] = 0; else offs.as<uint32_t>()[0] = 0;
       if (ph.is_list_like()) {
         std::vector<uint64_t> child_ix;
+        a.charge(total * 8);
         child_ix.reserve(total);
         for (uint64_t i = 0; i < n; i++) {
           uint64_t s = offset_at(values, ix[i]), e = offset_at(values, ix[i] + 1);
@@ -359,6 +360,7 @@ static Column take_rows(Allocator& a, const Column& values, const std::vector<ui
     }
     case DTypeKind::FixedSizeList: {
       std::vector<uint64_t> child_ix;
+      a.charge(n * ph.list_size * 8);
       child_ix.reserve(n * ph.list_size);
       for (uint64_t i = 0; i < n; i++)
         for (uint32_t k = 0; k < ph.list_size; k++) child_ix.push_back(ix[i] * ph.list_size + k);

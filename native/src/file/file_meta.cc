@@ -296,6 +296,7 @@ FileMeta FileMeta::parse(Bytes region, uint64_t region_offset, const Postscript&
   fb::Vector aspecs = footer.vector(0), lspecs = footer.vector(1), sspecs = footer.vector(2);
   for (uint32_t i = 0; i < aspecs.size(); i++) m.array_ids.emplace_back(aspecs.table(i).string(0));
   for (uint32_t i = 0; i < lspecs.size(); i++) m.layout_ids.emplace_back(lspecs.table(i).string(0));
+  if (uint64_t(sspecs.size()) * 16 > ps.footer->length) corrupt("segment map larger than the footer");
   m.segments.reserve(sspecs.size());
   for (uint32_t i = 0; i < sspecs.size(); i++) {
     Bytes s = sspecs.strukt(i, 16);

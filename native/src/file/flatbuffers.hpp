@@ -85,6 +85,8 @@ class Table {
     uint64_t p = indirect(id);
     if (!p) return Vector();
     uint32_t len = buf_.read<uint32_t>(p, "flatbuffer vector out of bounds");
+    // Every element takes at least one byte: a longer vector cannot fit in the buffer.
+    if (len > buf_.size - (p + 4 > buf_.size ? buf_.size : p + 4)) corrupt("flatbuffer vector longer than its buffer");
     return Vector(buf_, p + 4, len);
   }
   std::string_view string(unsigned id) const {

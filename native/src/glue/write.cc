@@ -169,6 +169,41 @@ Column import_dictionary(Napi::Object o, const DTypePtr& d, uint64_t len, Buffer
   }
 }
 
+// Arrow Utf8View / BinaryView (16-byte views + variadic data buffers) → offsets + data (copied).
+void import_views(Napi::Object o, Column& c) {
+  uint64_t len = c.length;
+  Buffer views = js_bytes(o.Get("views"), len * 16, "views");
+  Napi::Array vars = o.Get("variadic").As<Napi::Array>();
+  std::vector<Buffer> data;
+  for (uint32_t i = 0; i < vars.Length(); i++) {
+    Napi::Value b = vars.Get(i);
+    data.push_back(js_bytes(b, b.As<Napi::Uint8Array>().ByteLength(), "view data"));
+  }
+  auto view = [&](uint64_t i) { return views.data() + i * 16; };
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < len; i++)
+    if (c.is_valid(i)) total += load_le<uint32_t>(view(i));
+  c.large = total > 0x7fffffffULL;
+  Buffer offs = Buffer::alloc((len + 1) * (c.large ? 8 : 4)), bytes = Buffer::alloc(total);
+  uint64_t pos = 0;
+  for (uint64_t i = 0; i < len; i++) {
+    if (c.large) offs.as<uint64_t>()[i] = pos; else offs.as<uint32_t>()[i] = uint32_t(pos);
+    if (!c.is_valid(i)) continue;
+    const uint8_t* v = view(i);
+    uint32_t size = load_le<uint32_t>(v);
+    if (size <= 12) {
+      std::memcpy(bytes.data() + pos, v + 4, size);
+    } else {
+      uint32_t bi = load_le<uint32_t>(v + 8), off = load_le<uint32_t>(v + 12);
+      if (bi >= data.size() || uint64_t(off) + size > data[bi].size()) bad("view points outside its data buffer");
+      std::memcpy(bytes.data() + pos, data[bi].data() + off, size);
+    }
+    pos += size;
+  }
+  if (c.large) offs.as<uint64_t>()[len] = pos; else offs.as<uint32_t>()[len] = uint32_t(pos);
+  c.buffers = {offs, bytes};
+}
+
 Column import_column(const Napi::Value& v, const DTypePtr& d, int depth) {
   if (depth > 64 || !v.IsObject()) bad("malformed column");
   Napi::Object o = v.As<Napi::Object>();
@@ -214,6 +249,10 @@ Column import_column(const Napi::Value& v, const DTypePtr& d, int depth) {
     case DTypeKind::Utf8:
     case DTypeKind::Binary:
     case DTypeKind::List: {
+      if (p.kind != DTypeKind::List && o.Has("views") && o.Get("views").IsTypedArray()) {
+        import_views(o, c);
+        break;
+      }
       c.large = o.Get("large").ToBoolean();
       unsigned w = c.large ? 8 : 4;
       c.buffers.push_back(js_bytes(buf(0), (len + 1) * w, "offsets", w));
