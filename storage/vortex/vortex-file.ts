@@ -152,13 +152,15 @@ export class VortexFile {
     return [toArrowField('value', this.dtype)];
   }
 
-  /** Layout node ids of the top-level columns, in schema order. */
-  private columnNodes(): number[] {
+  /**
+   * Layout node ids of the top-level columns, in schema order; null when a struct file stores its
+   * root in one layout (e.g. a single flat segment), so columns are fields of the root's data.
+   */
+  private columnNodes(): number[] | null {
     const root = this.nodes[0]!;
-    if (this.dtype.kind === 'struct' && root.encoding === 'vortex.struct') {
-      return this.dtype.nullable ? root.children.slice(1) : [...root.children];
-    }
-    return [0];
+    if (this.dtype.kind !== 'struct') return [0];
+    if (root.encoding === 'vortex.struct') return this.dtype.nullable ? root.children.slice(1) : [...root.children];
+    return null;
   }
 
   /** The layout tree with segment locations (no array-level detail). */
@@ -220,7 +222,8 @@ export class VortexFile {
 
   /** Decoded zone table of a column (null when it has no usable zone map). */
   private zones(col: number, budget: number): Promise<Data | null> {
-    const nodeId = this.columnNodes()[col]!;
+    const nodeId = this.columnNodes()?.[col];
+    if (nodeId === undefined) return Promise.resolve(null);
     let p = this.zoneCache.get(nodeId);
     if (!p) {
       const n = this.nodes[nodeId]!;
@@ -239,7 +242,7 @@ export class VortexFile {
 
   /** Zone statistics of column `col` over rows [start, end), merged across the zones they touch. */
   private zoneStats(col: number, zones: Data, start: number, end: number): ZoneStats | undefined {
-    const node = this.nodes[this.columnNodes()[col]!]!;
+    const node = this.nodes[this.columnNodes()![col]!]!;
     const zl = node.zoneLen!;
     const vec = new Vector([zones]);
     const fields = node.zoneFields ?? [];
@@ -302,20 +305,30 @@ export class VortexFile {
     const end = Math.min(this.rowCount, opts.rows?.[1] ?? this.rowCount);
     const colNodes = this.columnNodes();
     Object.assign(this.lastScan, { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 });
-    const readers = new Map<number, ChunkReader>();
+    const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read'>>();
     const bounds = new Set<number>([start, end]);
-    for (const c of new Set([...cols, ...whereCols])) {
-      const cb = chunkBoundaries(this.nodes, colNodes[c]!);
-      const type = this.schema.fields[c]!.type as DataType;
-      readers.set(c, new ChunkReader(cb, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
+    if (colNodes === null) {
+      // The whole struct lives in one layout: decode it once per chunk and pick fields.
+      const cb = chunkBoundaries(this.nodes, 0);
+      const root = new ChunkReader(cb, (a, b) => this.readNode(0, a, b, new Struct(this.schema.fields), budget));
+      for (const c of new Set([...cols, ...whereCols])) {
+        readers.set(c, { prefetch: (a, b) => root.prefetch(a, b), read: async (a, b) => (await root.read(a, b)).children[c]! });
+      }
       for (const b of cb) if (b > start && b < end) bounds.add(b);
+    } else {
+      for (const c of new Set([...cols, ...whereCols])) {
+        const cb = chunkBoundaries(this.nodes, colNodes[c]!);
+        const type = this.schema.fields[c]!.type as DataType;
+        readers.set(c, new ChunkReader(cb, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
+        for (const b of cb) if (b > start && b < end) bounds.add(b);
+      }
     }
     const zoneData = new Map<number, Data | null>();
     for (const c of whereCols) {
       const z = await this.zones(c, budget);
       zoneData.set(c, z);
       // Prune at zone granularity: zones are finer than chunks (8192 rows by default).
-      const zl = this.nodes[colNodes[c]!]!.zoneLen;
+      const zl = colNodes ? this.nodes[colNodes[c]!]!.zoneLen : undefined;
       if (z && zl) for (let b = Math.ceil((start + 1) / zl) * zl; b < end; b += zl) bounds.add(b);
     }
     const splits = [...bounds].sort((a, b) => a - b);
