@@ -3,16 +3,19 @@
  *   gyre demo                      write (or copy) a sample dataset, inspect it and query it
  *   gyre vortex inspect FILE       schema, layout tree with every chunk's encodings, sizes, zone maps
  *   gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
+ *   gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]   (IN: Arrow IPC or CSV)
  */
 import { EngineError } from '../errors.js';
 import { demo } from './demo.js';
 import { cat, inspect } from './vortex.js';
+import { writeCommand } from './write.js';
 import type { OutputFormat } from './format.js';
 
 const USAGE = `usage:
   gyre demo [DIR]
   gyre vortex inspect FILE
-  gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]`;
+  gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
+  gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -34,6 +37,13 @@ export async function main(argv: string[]): Promise<number> {
     const sub = args.shift();
     if (sub === 'inspect' && args[0]) {
       await inspect(args[0]);
+      return 0;
+    }
+    if (sub === 'write') {
+      const chunkRows = flag(args, '--chunk-rows');
+      const compression = (flag(args, '--compression') ?? 'default') as 'default' | 'none';
+      if (!args[0] || !args[1]) throw new EngineError('invalid-argument', 'write needs IN and OUT');
+      await writeCommand(args[0], args[1], { compression, ...(chunkRows !== undefined ? { chunkRows: Number(chunkRows) } : {}) });
       return 0;
     }
     if (sub === 'cat') {

@@ -94,6 +94,9 @@ export interface RawWriteColumn {
   children: RawWriteColumn[];
   /** 64-bit offsets (LargeUtf8 / LargeBinary / LargeList). */
   large?: boolean;
+  /** Utf8View / BinaryView: the 16-byte views and their data buffers (buffers is then empty). */
+  views?: Uint8Array;
+  variadic?: Uint8Array[];
   /** Decimal: bytes per value in buffers[0]. */
   width?: number;
   /** Dictionary-encoded: buffers[0] holds indices of `indexPtype` into these concatenated values. */

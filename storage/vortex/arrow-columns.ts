@@ -52,6 +52,9 @@ export function rawColumn(d: Data): RawWriteColumn {
         buffers: [bytesOf(d.valueOffsets as ArrayBufferView), values ? bytesOf(values) : EMPTY],
         large: d.typeId === Type.LargeUtf8 || d.typeId === Type.LargeBinary,
       };
+    case Type.Utf8View:
+    case Type.BinaryView:
+      return { ...base, buffers: [], views: bytesOf(values!, d.length * 16), variadic: [...d.variadicBuffers] };
     case Type.List:
     case Type.LargeList:
       return {

@@ -1,6 +1,6 @@
 /**
  * Arrow schema → Vortex dtype, the mapping the official Python writer uses (vortex-format.md
- * §2.2): dictionaries become their value type, dates/times/timestamps become the `vortex.date` /
+ * §2.2): string/binary views and large variants become utf8/binary, dictionaries their value type, dates/times/timestamps become the `vortex.date` /
  * `vortex.time` / `vortex.timestamp` extensions. Types Vortex cannot store raise
  * `vortex-unsupported-type` naming the column, before anything is written.
  */
@@ -54,9 +54,11 @@ export function vortexType(type: DataType, nullable: boolean, path: string): Vor
       return primitive(p === Precision.HALF ? 'f16' : p === Precision.SINGLE ? 'f32' : 'f64', nullable);
     }
     case Type.Utf8:
-    case Type.LargeUtf8: return { kind: 'utf8', nullable };
+    case Type.LargeUtf8:
+    case Type.Utf8View: return { kind: 'utf8', nullable };
     case Type.Binary:
-    case Type.LargeBinary: return { kind: 'binary', nullable };
+    case Type.LargeBinary:
+    case Type.BinaryView: return { kind: 'binary', nullable };
     case Type.Decimal: {
       const precision = t.precision as number, scale = t.scale as number;
       if (precision < 1 || precision > 76) unsupported(path, type, ' (precision must be 1..76)');
