@@ -238,7 +238,7 @@ export const GENERATORS: Gen[] = [
       const idx = Int32Array.from({ length: n }, () => rng.int(0, 49));
       const v = validity(n, nulls, rng);
       const type = new Dictionary(new Utf8(), new Int32());
-      const data = makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: idx, dictionary: makeVector(words) });
+      const data = makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: idx, dictionary: makeVector(words) } as never);
       const wo = words.valueOffsets as Int32Array, wb = words.values as Uint8Array;
       const offs = new Int32Array(n + 1);
       for (let i = 0; i < n; i++) offs[i + 1] = offs[i]! + wo[idx[i]! + 1]! - wo[idx[i]!]!;

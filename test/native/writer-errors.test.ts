@@ -94,7 +94,7 @@ describe('unsupported Arrow types', () => {
   const cases: [string, Field][] = [
     ['duration', new Field('elapsed', new Duration(TimeUnit.SECOND), true)],
     ['fixed-size binary', new Field('digest', new FixedSizeBinary(16), true)],
-    ['map', new Field('attrs', new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]), false)), true)],
+    ['map', new Field('attrs', new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]), false) as never), true)],
     ['nested in a struct', new Field('outer', new Struct([new Field('inner', new Duration(TimeUnit.MILLISECOND), true)]), true)],
   ];
   for (const [what, field] of cases) {
