@@ -726,6 +726,7 @@ const FIXED: CaseSpec[] = [
     intShape: 'outliers',
     f32: true,
     floatShape: 'lowcard',
+    floatNulls: 0.1,
     unit: TimeUnit.MILLISECOND,
   },
   { ...base, seed: 5, intType: 'i16', intShape: 'dominant', intNulls: 0.05, floatShape: 'constant', floatNulls: 0.3 },
