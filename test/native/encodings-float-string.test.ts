@@ -1,18 +1,20 @@
 /**
- * Float, string, temporal and decimal encodings (vortex.alp, vortex.alprd, vortex.fsst,
- * vortex.datetimeparts, vortex.decimal_byte_parts, vortex.zstd) against the official writers.
+ * Float, string, temporal, decimal and compact-mode encodings (vortex.alp, vortex.alprd,
+ * vortex.fsst, vortex.datetimeparts, vortex.decimal_byte_parts, vortex.zstd, vortex.pco) against
+ * the official writers.
  *
  * A fast-check property (fixed seed) generates tables in TypeScript: decimal-like and random
  * floats (f32/f64, NaN, ±0, ±inf, extremes), low/high-cardinality, long, empty and unicode strings,
  * binary, timestamps of every unit with and without a timezone (pre-1970 included), narrow and
- * wide decimals — with nulls, empty tables, one row, and lengths around the 1024/8192 boundaries.
+ * wide decimals, and integer/float shapes that steer pco's modes (sequences, common factors,
+ * multiples of an irrational base, f32-precision doubles, periodic values, f16) — with nulls, empty
+ * tables, one row, and lengths around the 1024/8192 boundaries.
  * Every case goes through Arrow IPC to ONE python process per library version
  * (write_float_string.py: default and compact writers), is read back with gyre, and every value
  * (floats bit for bit) and null position is compared with the input.
  *
- * Columns that need an encoding outside this suite (vortex.onpair in 0.90 strings, vortex.pco in
- * compact files) are counted as skipped, never silently passed; the coverage assertions only count
- * encodings found in columns that were read and verified.
+ * Every column of every file must decode (an unsupported encoding fails the test); the coverage
+ * assertions count the encodings found in the data segments of the columns that were verified.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +27,11 @@ import {
   type DataType,
   Decimal,
   Field,
+  Float16,
   Float32,
   Float64,
+  Int32,
+  Int64,
   makeData,
   RecordBatch,
   Schema,
@@ -54,9 +59,8 @@ const UNDER_TEST = [
   'vortex.datetimeparts',
   'vortex.decimal_byte_parts',
   'vortex.zstd',
+  'vortex.pco',
 ] as const;
-/** Encodings implemented elsewhere or not at all: a column needing them is skipped (and counted). */
-const OUT_OF_SCOPE = /unsupported encoding (vortex\.onpair|vortex\.pco)\b/;
 
 // ---- python -------------------------------------------------------------------------------------
 
@@ -303,6 +307,30 @@ function buildTable(s: CaseSpec, stringsOnly: boolean): Table {
     add('dec', dec, fixed(dec, decimalWords(rng, n, s.decPrecision, 4, s.decPrecision > 18)));
     const wide = new Decimal(2, s.wideDecPrecision, 256);
     add('dec_wide', wide, fixed(wide, decimalWords(rng, n, s.wideDecPrecision, 8, s.wideBig)));
+    // Shapes that steer pco (compact mode) towards its delta encodings and modes.
+    const seq = new BigInt64Array(n);
+    const mult = new Int32Array(n);
+    const pi = new Float64Array(n);
+    const quant = new Float64Array(n);
+    const period = new BigInt64Array(n);
+    const half = new Uint16Array(n);
+    const cycle = Array.from({ length: 37 }, () => BigInt(rng.int(-1e9, 1e9)) * 1000003n);
+    let walk = BigInt(rng.int(-1e6, 1e6));
+    for (let i = 0; i < n; i++) {
+      walk += BigInt(rng.int(-3, 40));
+      seq[i] = walk; // consecutive deltas
+      mult[i] = rng.int(-100000, 100000) * 997 + (rng.next() < 0.1 ? 1 : 0); // int mult
+      pi[i] = rng.int(-5000, 5000) * Math.PI; // float mult
+      quant[i] = Math.fround(rng.next() * 200 - 100); // float quant (f32 precision)
+      period[i] = cycle[i % 37]!; // lookback
+      half[i] = rng.int(0, 0x7bff) | (rng.next() < 0.5 ? 0x8000 : 0); // finite f16 bits
+    }
+    add('n_seq', new Int64(), fixed(new Int64(), seq));
+    add('n_mult', new Int32(), fixed(new Int32(), mult));
+    add('n_pi', new Float64(), fixed(new Float64(), pi));
+    add('n_quant', new Float64(), fixed(new Float64(), quant));
+    add('n_period', new Int64(), fixed(new Int64(), period));
+    add('n_f16', new Float16(), fixed(new Float16(), half));
   }
   add('s_low', new Utf8(), (bm) =>
     varlenData(
@@ -424,22 +452,25 @@ const PINNED: CaseSpec[] = [
 
 // ---- reading back and comparing ---------------------------------------------------------------
 
-/** Raw bytes of row i (null when invalid): floats by bits, decimals/timestamps by their words. */
+/**
+ * Raw bytes of row i (null when invalid): floats by bits, decimals/timestamps by their words.
+ * apache-arrow pre-slices the value and offset buffers of a sliced Data (only the validity bitmap
+ * is addressed through `offset`, which getValid handles), so buffers are indexed by i.
+ */
 function rowBytes(d: Data, i: number): Uint8Array | null {
   if (!d.getValid(i)) return null;
-  const j = d.offset + i;
   switch (d.typeId) {
     case Type.Utf8:
     case Type.Binary:
     case Type.LargeUtf8:
     case Type.LargeBinary: {
       const o = d.valueOffsets as unknown as ArrayLike<number | bigint>;
-      return (d.values as Uint8Array).subarray(Number(o[j]), Number(o[j + 1]));
+      return (d.values as Uint8Array).subarray(Number(o[i]), Number(o[i + 1]));
     }
     default: {
       const v = d.values as unknown as { buffer: ArrayBuffer; byteOffset: number; BYTES_PER_ELEMENT: number };
       const w = d.stride * v.BYTES_PER_ELEMENT;
-      return new Uint8Array(v.buffer, v.byteOffset + j * w, w);
+      return new Uint8Array(v.buffer, v.byteOffset + i * w, w);
     }
   }
 }
@@ -482,7 +513,6 @@ function dataSegments(n: LayoutNode, out: number[] = []): number[] {
 interface Stats {
   files: number;
   columnsVerified: number;
-  columnsSkipped: Map<string, number>;
   valuesCompared: number;
   encodings: Map<string, number>;
   alpPatched: number;
@@ -500,13 +530,7 @@ async function verifyFile(path: string, input: Table, label: string, stats: Stat
       try {
         got = await file.read({ columns: [field.name] });
       } catch (e) {
-        const msg = (e as Error).message;
-        if ((e as { code?: string }).code === 'vortex-unsupported' && OUT_OF_SCOPE.test(msg)) {
-          const enc = OUT_OF_SCOPE.exec(msg)![1]!;
-          stats.columnsSkipped.set(enc, (stats.columnsSkipped.get(enc) ?? 0) + 1);
-          continue;
-        }
-        throw new Error(`${label} column ${field.name}: ${msg}`, { cause: e });
+        throw new Error(`${label} column ${field.name}: ${(e as Error).message}`, { cause: e });
       }
       const diff = sameRows(got.getChildAt(0)?.data ?? [], input.getChild(field.name)!.data);
       expect(diff, `${label} column ${field.name}`).toBeNull();
@@ -664,7 +688,6 @@ describe('float / string / temporal / decimal encodings vs the official writers'
   beforeAll(() => {
     specs.forEach((s, k) => {
       tables.push({ table: buildTable(s, false), stringsOnly: false, name: `case${k}` });
-      // Compact mode: strings and binary only (its float/int schemes need vortex.pco).
       tables.push({ table: buildTable(s, true), stringsOnly: true, name: `case${k}-str` });
     });
     const cases: { ipc: string; out: string; mode: string }[] = [];
@@ -673,7 +696,7 @@ describe('float / string / temporal / decimal encodings vs the official writers'
       const ipc = join(dir, `${t.name}.arrow`);
       writeFileSync(ipc, tableToIPC(t.table, 'file'));
       for (const v of versions) {
-        for (const mode of t.stringsOnly ? ['default', 'compact'] : ['default']) {
+        for (const mode of ['default', 'compact']) {
           const out = join(dir, `${t.name}.${v}.${mode}.vortex`);
           cases.push({ ipc, out, mode });
           meta.set(out, { table: t.table, label: `${t.name} (vortex ${v}, ${mode})` });
@@ -713,7 +736,6 @@ describe('float / string / temporal / decimal encodings vs the official writers'
       const stats: Stats = {
         files: 0,
         columnsVerified: 0,
-        columnsSkipped: new Map(),
         valuesCompared: 0,
         encodings: new Map(),
         alpPatched: 0,
@@ -724,7 +746,6 @@ describe('float / string / temporal / decimal encodings vs the official writers'
         version: v,
         files: stats.files,
         columnsVerified: stats.columnsVerified,
-        columnsSkipped: Object.fromEntries(stats.columnsSkipped),
         valuesCompared: stats.valuesCompared,
         alpWithPatches: stats.alpPatched,
         alprdWithPatches: stats.alprdPatched,
