@@ -116,24 +116,16 @@ const ColumnStats::Ints& ColumnStats::ints() {
   Ints s;
   const PType p = c_.dtype->physical().ptype;
   s.is_signed = ptype_is_signed(p);
-  const bool nulls = nulls_ > 0;
   with_int_type(p, [&]<typename T>() {
     const T* v = c_.buffers[0].as<const T>();
     bool any = false;
     T mn{}, mx{};
-    if (!nulls) {
-      if (c_.length) {
-        mn = mx = v[0];
-        any = true;
-        for (uint64_t i = 1; i < c_.length; i++) mn = std::min(mn, v[i]), mx = std::max(mx, v[i]);
-      }
-    } else {
-      for (uint64_t i = 0; i < c_.length; i++) {
-        if (!c_.is_valid(i)) continue;
-        if (!any) mn = mx = v[i], any = true;
-        else mn = std::min(mn, v[i]), mx = std::max(mx, v[i]);
-      }
-    }
+    for_each_valid_range(c_, [&](uint64_t b, uint64_t e) {
+      T lo = v[b], hi = v[b];
+      for (uint64_t i = b + 1; i < e; i++) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+      if (!any) mn = lo, mx = hi, any = true;
+      else mn = std::min(mn, lo), mx = std::max(mx, hi);
+    });
     if constexpr (std::is_signed_v<T>) s.smin = mn, s.smax = mx;
     else s.umin = mn, s.umax = mx;
   });
@@ -145,16 +137,17 @@ uint64_t ColumnStats::average_run_length() {
   if (!runs_) {
     uint64_t runs = 1;
     if (is_word_column(c_)) {
-      const bool nulls = nulls_ > 0;
       with_column_word(c_, [&]<typename U>() {
         const U* v = c_.buffers[0].as<const U>();
         bool any = false;
         U prev{};
-        for (uint64_t i = 0; i < c_.length; i++) {
-          if (nulls && !c_.is_valid(i)) continue;
-          if (!any) prev = v[i], any = true;
-          else if (v[i] != prev) prev = v[i], runs++;
-        }
+        uint64_t changes = 0;
+        for_each_valid_range(c_, [&](uint64_t b, uint64_t e) {
+          if (any && v[b] != prev) changes++;
+          for (uint64_t i = b + 1; i < e; i++) changes += v[i] != v[i - 1];
+          prev = v[e - 1], any = true;
+        });
+        runs += changes;
       });
     }
     runs_ = runs;
@@ -197,25 +190,32 @@ bool ColumnStats::is_constant() {
   return constant;
 }
 
-std::optional<std::pair<uint64_t, uint64_t>> ColumnStats::majority() {
-  if (majority_done_) return majority_;
+std::optional<std::pair<uint64_t, uint64_t>> ColumnStats::majority(double min_fraction) {
+  if (majority_done_ && (majority_ || min_fraction >= majority_min_)) return majority_;
   majority_done_ = true;
+  majority_min_ = min_fraction;
+  majority_.reset();
   if (!is_word_column(c_) || value_count() == 0) return majority_;
-  const bool nulls = nulls_ > 0;
   with_column_word(c_, [&]<typename U>() {
     const U* v = c_.buffers[0].as<const U>();
     U cand{};
     uint64_t votes = 0;
-    for (uint64_t i = 0; i < c_.length; i++) {
-      if (nulls && !c_.is_valid(i)) continue;
-      if (votes == 0) cand = v[i], votes = 1;
-      else if (v[i] == cand) votes++;
-      else votes--;
-    }
+    for_each_valid_range(c_, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; i++) {
+        if (votes == 0) cand = v[i], votes = 1;
+        else if (v[i] == cand) votes++;
+        else votes--;
+      }
+    });
+    // A value with frequency f leaves at least (2f - 1)·n votes: fewer rule f ≥ min_fraction out.
+    const double need = (2 * std::max(min_fraction, 0.5) - 1) * double(value_count());
+    if (double(votes) < need) return;
     uint64_t count = 0;
-    for (uint64_t i = 0; i < c_.length; i++)
-      if (v[i] == cand && (!nulls || c_.is_valid(i))) count++;
-    if (count * 2 > value_count()) majority_ = std::make_pair(uint64_t(cand), count);
+    for_each_valid_range(c_, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; i++) count += v[i] == cand;
+    });
+    if (count * 2 > value_count() && double(count) >= min_fraction * double(value_count()))
+      majority_ = std::make_pair(uint64_t(cand), count);
   });
   return majority_;
 }
@@ -225,15 +225,16 @@ uint64_t ColumnStats::distinct_count(uint64_t limit) {
     return std::min(distinct_, limit + 1);
   uint64_t result = 0;
   if (is_word_column(c_)) {
-    const bool nulls = nulls_ > 0;
     with_column_word(c_, [&]<typename U>() {
       const U* v = c_.buffers[0].as<const U>();
       U64Set set(size_t(std::min<uint64_t>(limit + 1, 1 << 16)));
-      for (uint64_t i = 0; i < c_.length; i++) {
-        if (nulls && !c_.is_valid(i)) continue;
-        set.insert(uint64_t(v[i]));
-        if (set.size() > limit) break;
-      }
+      bool over = false;
+      for_each_valid_range(c_, [&](uint64_t b, uint64_t e) {
+        for (uint64_t i = b; i < e && !over; i++) {
+          set.insert(uint64_t(v[i]));
+          over = set.size() > limit;
+        }
+      });
       result = set.size();
     });
   }

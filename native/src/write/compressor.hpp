@@ -110,9 +110,9 @@ class ColumnStats {
   uint64_t average_run_length();
   // Whether every valid value has the same bit pattern.
   bool is_constant();
-  // The value (bit pattern, zero-extended to 64 bits) that occurs in more than half of the valid
-  // rows with its count, if there is one (Boyer-Moore majority vote + verification).
-  std::optional<std::pair<uint64_t, uint64_t>> majority();
+  // The value (bit pattern, zero-extended to 64 bits) that occurs in more than half — and in at
+  // least min_fraction — of the valid rows, with its count (Boyer-Moore vote + verification).
+  std::optional<std::pair<uint64_t, uint64_t>> majority(double min_fraction = 0.5);
   // Number of distinct valid bit patterns, or limit + 1 once more than `limit` are seen.
   uint64_t distinct_count(uint64_t limit);
   // Fraction of distinct values among up to 1024 valid values taken at a regular stride: a cheap
@@ -126,6 +126,7 @@ class ColumnStats {
   std::optional<uint64_t> runs_;
   std::optional<bool> constant_;
   bool majority_done_ = false;
+  double majority_min_ = 0;
   std::optional<std::pair<uint64_t, uint64_t>> majority_;
   uint64_t distinct_limit_ = 0;
   uint64_t distinct_ = 0;

@@ -71,18 +71,14 @@ class FoR final : public SchemeBase {
       using U = std::make_unsigned_t<T>;
       const T* v = c.buffers[0].as<const T>();
       T mn{};
-      for (uint64_t i = 0; i < c.length; i++) {
-        if (nulls && !c.is_valid(i)) continue;
-        if (!any || v[i] < mn) mn = v[i];
-        any = true;
-      }
+      for_each_valid_range(c, [&](uint64_t b, uint64_t e) {
+        if (!any) mn = v[b], any = true;
+        for (uint64_t i = b; i < e; i++) mn = std::min(mn, v[i]);
+      });
       U* o = enc.buffers[0].as<U>();
       const U umin = U(mn);
-      if (!nulls) {
-        for (uint64_t i = 0; i < c.length; i++) o[i] = U(U(v[i]) - umin);
-      } else {
-        for (uint64_t i = 0; i < c.length; i++) o[i] = c.is_valid(i) ? U(U(v[i]) - umin) : U(0);
-      }
+      for (uint64_t i = 0; i < c.length; i++) o[i] = U(U(v[i]) - umin);
+      if (nulls) for_each_null_range(c, [&](uint64_t b, uint64_t e) { std::fill(o + b, o + e, U(0)); });
       min_bits = uint64_t(umin);
     });
     if (!any) return false;

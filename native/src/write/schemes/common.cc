@@ -125,18 +125,14 @@ Column narrow_int(const Column& c) {
   int64_t mn = 0, mx = 0;
   with_int_type(src, [&]<typename T>() {
     const T* v = c.buffers[0].as<const T>();
-    for (uint64_t i = 0; i < c.length; i++) {
-      if (nulls && !c.is_valid(i)) continue;
-      if constexpr (std::is_same_v<T, uint64_t>) {
-        if (v[i] > uint64_t(std::numeric_limits<int64_t>::max())) {
-          fits_i64 = false;
-          break;
-        }
-      }
-      const int64_t x = int64_t(v[i]);
-      if (!any) mn = mx = x, any = true;
-      else mn = std::min(mn, x), mx = std::max(mx, x);
-    }
+    T lo{}, hi{};
+    for_each_valid_range(c, [&](uint64_t b, uint64_t e) {
+      if (!any) lo = hi = v[b], any = true;
+      for (uint64_t i = b; i < e; i++) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+    });
+    if (!any) return;
+    if constexpr (std::is_same_v<T, uint64_t>) fits_i64 = hi <= uint64_t(std::numeric_limits<int64_t>::max());
+    mn = int64_t(lo), mx = int64_t(hi);
   });
   PType dst = src;
   if (!any) {
@@ -161,11 +157,10 @@ Column narrow_int(const Column& c) {
       D* o = out.buffers[0].as<D>();
       if (!any) {
         std::memset(o, 0, c.length * sizeof(D));
-      } else if (nulls) {
-        for (uint64_t i = 0; i < c.length; i++) o[i] = c.is_valid(i) ? D(v[i]) : D(0);
-      } else {
-        for (uint64_t i = 0; i < c.length; i++) o[i] = D(v[i]);
+        return;
       }
+      for (uint64_t i = 0; i < c.length; i++) o[i] = D(v[i]);
+      if (nulls) for_each_null_range(c, [&](uint64_t b, uint64_t e) { std::fill(o + b, o + e, D(0)); });
     });
   });
   return out;
@@ -206,15 +201,15 @@ unsigned best_bit_width(const Column& c) {
   const PType p = c.dtype->physical().ptype;
   const unsigned T = 8 * ptype_width(p);
   uint64_t hist[65] = {0};
-  const bool nulls = has_nulls(c);
+  uint64_t valid = 0;
   with_word(ptype_width(p), [&]<typename U>() {
     const U* v = c.buffers[0].as<const U>();
-    if (!nulls) {
-      for (uint64_t i = 0; i < c.length; i++) hist[bit_width_of(v[i])]++;
-    } else {
-      for (uint64_t i = 0; i < c.length; i++) hist[c.is_valid(i) ? bit_width_of(v[i]) : 0]++;
-    }
+    for_each_valid_range(c, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; i++) hist[bit_width_of(v[i])]++;
+      valid += e - b;
+    });
   });
+  hist[0] += c.length - valid;  // nulls cost nothing
   const uint64_t len = c.length, bpe = ptype_width(p) + 4;
   uint64_t packed = 0, best_cost = len * bpe;
   unsigned best = 0;

@@ -2,6 +2,7 @@
 // columns and nodes, validity children, integer narrowing, FastLanes bit-packing with patches.
 #pragma once
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -110,6 +111,60 @@ inline unsigned bit_width_of(uint64_t v) { return v ? 64 - unsigned(__builtin_cl
 inline bool has_nulls(const Column& c) {
   return c.dtype->is_nullable() && !c.validity.empty() && c.null_count() > 0;
 }
+// Calls fn(begin, end) for each maximal run of valid rows (the whole column when it has no
+// nulls), scanning the validity bitmap a 64-bit word at a time.
+namespace detail {
+inline uint64_t bitmap_word(const uint8_t* bits, uint64_t nbytes, uint64_t w) {
+  uint64_t v = 0;
+  const uint64_t off = w * 8;
+  if (off + 8 <= nbytes) std::memcpy(&v, bits + off, 8);
+  else if (off < nbytes) std::memcpy(&v, bits + off, size_t(nbytes - off));
+  return v;
+}
+// First row ≥ i whose bit equals `set` (n when none).
+inline uint64_t next_bit(const uint8_t* bits, uint64_t nbytes, uint64_t n, uint64_t i, bool set) {
+  if (i >= n) return n;
+  uint64_t w = i >> 6;
+  uint64_t word = bitmap_word(bits, nbytes, w) ^ (set ? 0 : ~uint64_t(0));
+  word &= ~uint64_t(0) << (i & 63);
+  while (word == 0) {
+    if (++w * 64 >= n) return n;
+    word = bitmap_word(bits, nbytes, w) ^ (set ? 0 : ~uint64_t(0));
+  }
+  const uint64_t r = w * 64 + uint64_t(__builtin_ctzll(word));
+  return r < n ? r : n;
+}
+}  // namespace detail
+
+template <typename Fn>
+void for_each_valid_range(const Column& c, Fn&& fn) {
+  const uint64_t n = c.length;
+  if (!c.dtype->is_nullable() || c.validity.empty()) {
+    if (n) fn(uint64_t(0), n);
+    return;
+  }
+  const uint8_t* bits = c.validity.data();
+  const uint64_t nbytes = std::min<uint64_t>(c.validity.size(), (n + 7) / 8);
+  for (uint64_t i = detail::next_bit(bits, nbytes, n, 0, true); i < n;) {
+    const uint64_t j = detail::next_bit(bits, nbytes, n, i, false);
+    fn(i, j);
+    i = detail::next_bit(bits, nbytes, n, j, true);
+  }
+}
+// Calls fn(begin, end) for each maximal run of null rows.
+template <typename Fn>
+void for_each_null_range(const Column& c, Fn&& fn) {
+  const uint64_t n = c.length;
+  if (!c.dtype->is_nullable() || c.validity.empty()) return;
+  const uint8_t* bits = c.validity.data();
+  const uint64_t nbytes = std::min<uint64_t>(c.validity.size(), (n + 7) / 8);
+  for (uint64_t i = detail::next_bit(bits, nbytes, n, 0, false); i < n;) {
+    const uint64_t j = detail::next_bit(bits, nbytes, n, i, true);
+    fn(i, j);
+    i = detail::next_bit(bits, nbytes, n, j, false);
+  }
+}
+
 // A primitive column of n rows (uninitialised values, no validity).
 Column new_primitive(PType p, bool nullable, uint64_t n);
 // `vortex.primitive` node of a primitive column (validity child when it has nulls).

@@ -51,7 +51,7 @@ class IntSparse final : public SchemeBase {
     const uint64_t vc = st.value_count();
     if (vc == 0) return Estimate::skip();
     if (null_dominated(st.null_count(), st.len())) return Estimate::of(double(st.len()) / double(vc));
-    auto top = st.majority();
+    auto top = st.majority(0.9);
     if (!top || top->second == vc) return Estimate::skip();
     if (double(top->second) / double(vc) < 0.9) return Estimate::skip();
     return Estimate::of(double(vc) / double(vc - top->second));

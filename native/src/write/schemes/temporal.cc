@@ -50,16 +50,18 @@ class Temporal final : public SchemeBase {
     int64_t* sp = secs.buffers[0].as<int64_t>();
     int64_t* up = subs.buffers[0].as<int64_t>();
     for (uint64_t i = 0; i < n; i++) {
-      if (nulls && !c.is_valid(i)) {
-        dp[i] = sp[i] = up[i] = 0;
-        continue;
-      }
       const int64_t ts = v[i];
       const int64_t rem = ts % day;  // same sign as ts (truncating), |rem| < day: no overflow
       dp[i] = ts / day;
       sp[i] = rem / unit;
       up[i] = rem % unit;
     }
+    if (nulls)
+      for_each_null_range(c, [&](uint64_t b, uint64_t e) {
+        std::fill(dp + b, dp + e, 0);
+        std::fill(sp + b, sp + e, 0);
+        std::fill(up + b, up + e, 0);
+      });
     days = narrow_int(days);
     secs = narrow_int(secs);
     subs = narrow_int(subs);

@@ -25,10 +25,8 @@ class ZigZag final : public SchemeBase {
       constexpr unsigned B = 8 * sizeof(T);
       const T* v = c.buffers[0].as<const T>();
       U* o = enc.buffers[0].as<U>();
-      for (uint64_t i = 0; i < c.length; i++) {
-        const U z = U(U(U(v[i]) << 1) ^ U(v[i] >> (B - 1)));
-        o[i] = (!nulls || c.is_valid(i)) ? z : U(0);
-      }
+      for (uint64_t i = 0; i < c.length; i++) o[i] = U(U(U(v[i]) << 1) ^ U(v[i] >> (B - 1)));
+      if (nulls) for_each_null_range(c, [&](uint64_t b, uint64_t e) { std::fill(o + b, o + e, U(0)); });
     });
     out = EncodedArray();
     out.encoding = "vortex.zigzag";
