@@ -13,9 +13,6 @@ import { VortexFile } from 'gyre';
 import { logicalTypeName, vectorValues } from '../helpers/arrow-values.js';
 import { FIXTURES, readManifest, type Version } from '../setup/fixtures.js';
 
-/** Encodings gyre does not read yet: files using them must fail with a clear coded error. */
-export const KNOWN_UNSUPPORTED = new Set(['vortex.pco']);
-
 /** Index of the first differing row, or -1 (JSON text compare is fast; values are JSON-safe). */
 function firstDifference(a: unknown[], b: unknown[]): number {
   if (a.length === b.length && JSON.stringify(a) === JSON.stringify(b)) return -1;
