@@ -6,6 +6,43 @@
 namespace gyre::write {
 namespace {
 
+// Whether every valid value of a decimal column of `w`-byte values fits in `bytes` bytes (the
+// words above are the sign extension).
+bool fits(const Column& c, uint64_t w, uint64_t bytes) {
+  const uint8_t* src = c.buffers[0].data();
+  bool ok = true;
+  for_each_valid_range(c, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = b; i < e && ok; i++) {
+      int64_t top;
+      std::memcpy(&top, src + i * w + bytes - 8, 8);
+      const uint64_t sign = uint64_t(top >> 63);
+      for (uint64_t k = bytes; k < w && ok; k += 8) {
+        uint64_t word;
+        std::memcpy(&word, src + i * w + k, 8);
+        ok = word == sign;
+      }
+    }
+  });
+  return ok;
+}
+
+// 256-bit decimals whose values fit in 128 bits: `vortex.decimal` with i128 values (the official
+// narrowing), half the canonical size.
+bool narrow_to_i128(const Column& c, EncodedArray& out) {
+  const uint64_t n = c.length;
+  Buffer values = Buffer::alloc(size_t(n * 16));
+  for (uint64_t i = 0; i < n; i++) std::memcpy(values.data() + 16 * i, c.buffers[0].data() + 32 * i, 16);
+  for_each_null_range(c, [&](uint64_t b, uint64_t e) { std::memset(values.data() + 16 * b, 0, size_t(16 * (e - b))); });
+  out = EncodedArray();
+  out.encoding = "vortex.decimal";
+  Proto m;
+  m.u(1, 4);  // DecimalType I128
+  out.metadata = m.out;
+  out.buffers.push_back({values, 4});
+  push_validity(out, c);
+  return true;
+}
+
 class DecimalByteParts final : public SchemeBase {
  public:
   const char* id() const override { return ids::kDecimalByteParts; }
@@ -18,6 +55,7 @@ class DecimalByteParts final : public SchemeBase {
     if (w != 16 && w != 32) return false;
     const bool nulls = has_nulls(c);
     const uint8_t* src = c.buffers[0].data();
+    if (!fits(c, w, 8)) return w == 32 && fits(c, w, 16) && narrow_to_i128(c, out);
     std::vector<int64_t> vals(n);
     int64_t mn = 0, mx = 0;
     bool any = false;
@@ -26,15 +64,8 @@ class DecimalByteParts final : public SchemeBase {
         vals[i] = 0;
         continue;
       }
-      uint64_t lo;
-      std::memcpy(&lo, src + i * w, 8);
-      const uint64_t sign = uint64_t(int64_t(lo) >> 63);
-      for (uint64_t k = 8; k < w; k += 8) {
-        uint64_t word;
-        std::memcpy(&word, src + i * w + k, 8);
-        if (word != sign) return false;  // needs more than 64 bits
-      }
-      const int64_t x = int64_t(lo);
+      int64_t x;
+      std::memcpy(&x, src + i * w, 8);
       vals[i] = x;
       if (!any) mn = mx = x, any = true;
       else mn = std::min(mn, x), mx = std::max(mx, x);
