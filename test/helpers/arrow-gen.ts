@@ -231,6 +231,16 @@ export const GENERATORS: Gen[] = [
     return makeData({ type: new FixedSizeList(8, field('item', elems, child(z))), length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, child: elems });
   }),
   g('null', (n) => makeData({ type: new Null(), length: n })),
+  // Low cardinality in the first block (→ a layout-level dictionary), then ~120-byte unique strings
+  // that overflow a dictionary's 1 MiB of values, so the column needs several dictionary runs.
+  g('utf8_dict_runs', (n, z, r) => {
+    const v = validity(n, z, r);
+    const parts = Array.from({ length: n }, (_, i) =>
+      Buffer.from(i < 8192 || i % 3 === 0 ? `w${i % 10}` : `${'u'.repeat(100)}-${i}-${r.int(0, 1e9)}`, 'utf8'));
+    const offs = new Int32Array(n + 1);
+    parts.forEach((p, i) => (offs[i + 1] = offs[i]! + p.length));
+    return makeData({ type: new Utf8(), length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, valueOffsets: offs, data: Buffer.concat(parts) });
+  }),
   {
     name: 'dict_utf8',
     make(n, nulls, rng) {

@@ -1,11 +1,15 @@
 // One top-level column of a file being written: rows arrive batch by batch, are regrouped into
 // chunks (multiples of 8192 rows reaching ~1 MiB of uncompressed data, like the official default
 // strategy, or exactly `chunk_rows`), and each chunk becomes one flat segment. Zone statistics are
-// gathered as rows arrive, so zones span batch and chunk boundaries freely.
+// gathered as rows arrive, so zones span batch and chunk boundaries freely. A low-cardinality
+// column is decided on its first 8192 rows and then written as dictionary codes (dict_encoder.hpp).
 #pragma once
 #include <optional>
 #include <vector>
 
+#include <memory>
+
+#include "dict_encoder.hpp"
 #include "layout_writer.hpp"
 #include "zone_map.hpp"
 
@@ -18,6 +22,15 @@ struct WriterOptions {
   uint32_t zone_len = 8192;
   ZoneForm zones = ZoneForm::Zoned;
   bool file_statistics = true;
+  bool dict_layouts = true;  // layout-level dictionaries for low-cardinality columns (with compress)
+};
+
+// An array the column wants written as one segment: a chunk of its rows (or of its dictionary
+// codes), or the values of a finished dictionary run.
+struct Piece {
+  enum Kind : uint8_t { Chunk, DictValues } kind;
+  uint32_t run;  // dictionary run (0 without dictionaries)
+  Column rows;
 };
 
 class ColumnWriter {
@@ -26,28 +39,39 @@ class ColumnWriter {
       : dtype_(std::move(dtype)), opts_(opts), zones_(dtype_, opts.zone_len) {}
 
   // Appends rows. `rows` may reference caller memory only for the duration of the call: complete
-  // chunks go to `ready` (to be encoded before the call returns), the remainder is copied.
-  void append(const Column& rows, std::vector<Column>& ready);
-  // Moves whatever is pending into `ready` as the last chunk.
-  void flush(std::vector<Column>& ready);
-  // Records that the next chunk (in order) was written as `segment`.
-  void add_chunk(uint64_t rows, uint32_t segment) { chunks_.push_back({rows, segment}); }
+  // pieces go to `ready` (to be encoded before the call returns), the remainder is copied.
+  void append(const Column& rows, std::vector<Piece>& ready);
+  // Moves whatever is pending into `ready` (the last chunk, the last dictionary's values).
+  void flush(std::vector<Piece>& ready);
+  // Records where a piece (in the order they were handed out) was written.
+  void written(const Piece& p, uint64_t rows, uint32_t segment);
 
   std::optional<ZoneTable> finish_zones() { return zones_.finish(uses_zones() ? opts_.zones : ZoneForm::None); }
   RangeStats total_stats() const { return zones_.total(); }
-  // The column's layout: its chunks (flat / chunked), wrapped in a zone map when there is one.
+  // The column's layout: its chunks (flat / chunked, under dictionary layouts when it has them),
+  // wrapped in a zone map when there is one.
   LayoutOut layout(const std::optional<ZoneTable>& zones, uint32_t zones_segment) const;
 
   const DTypePtr& dtype() const { return dtype_; }
 
  private:
+  enum class Mode : uint8_t { Undecided, Plain, Dict };
   // Struct columns carry no zone map (nested fields are not zoned by vortex-data 0.90 either).
   bool uses_zones() const { return dtype_->kind != DTypeKind::Struct; }
   uint64_t target_rows() const;
+  void decide(const Column& first_rows);
+  // Regroups rows of the chunked column (the data, or dictionary codes) into chunks.
+  void chunk(const Column& rows, std::vector<Piece>& ready);
+  void flush_chunk(std::vector<Piece>& ready);
+  void encode_dict(const Column& rows, std::vector<Piece>& ready);
+  void close_run(std::vector<Piece>& ready);
 
   DTypePtr dtype_;
   const WriterOptions& opts_;
   ZoneAccumulator zones_;
+  Mode mode_ = Mode::Undecided;
+  std::unique_ptr<DictEncoder> dict_;
+  DTypePtr chunk_dtype_;  // dtype of what is chunked: dtype_, or the dictionary codes
   std::vector<Column> pending_;
   uint64_t pending_rows_ = 0;
   uint64_t seen_rows_ = 0, seen_bytes_ = 0;
@@ -55,7 +79,12 @@ class ColumnWriter {
     uint64_t rows;
     uint32_t segment;
   };
-  std::vector<Chunk> chunks_;
+  struct Run {
+    std::vector<Chunk> chunks;
+    uint64_t value_rows = 0;
+    uint32_t values_segment = 0;
+  };
+  std::vector<Run> runs_{1};
 };
 
 // Uncompressed size of a column's rows (what the official strategy measures chunks by).

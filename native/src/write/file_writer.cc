@@ -27,7 +27,7 @@ Buffer FileWriter::write(const Column& batch) {
                                             std::to_string(columns_.size()));
   for (auto& c : batch.children)
     if (c.length != batch.length) throw VortexError(kInvalidArgument, "batch columns differ in length");
-  std::vector<std::vector<Column>> ready(columns_.size());
+  std::vector<std::vector<Piece>> ready(columns_.size());
   parallel_for(columns_.size(), [&](size_t i) {
     Column c = batch.children[i];
     c.dtype = columns_[i].dtype();
@@ -36,14 +36,14 @@ Buffer FileWriter::write(const Column& batch) {
   rows_ += batch.length;
   std::vector<Task> tasks;
   for (size_t i = 0; i < ready.size(); i++)
-    for (auto& r : ready[i]) tasks.push_back({i, false, std::move(r), {}, 0});
+    for (auto& r : ready[i]) tasks.push_back({i, false, std::move(r), {}, 0, 0});
   return encode_and_emit(tasks, false);
 }
 
 Buffer FileWriter::finish() {
   if (finished_) throw VortexError(kInvalidArgument, "finish called twice");
   finished_ = true;
-  std::vector<std::vector<Column>> ready(columns_.size());
+  std::vector<std::vector<Piece>> ready(columns_.size());
   zone_tables_.assign(columns_.size(), std::nullopt);
   zone_segments_.assign(columns_.size(), 0);
   parallel_for(columns_.size(), [&](size_t i) {
@@ -52,9 +52,9 @@ Buffer FileWriter::finish() {
   });
   std::vector<Task> tasks;
   for (size_t i = 0; i < ready.size(); i++)
-    for (auto& r : ready[i]) tasks.push_back({i, false, std::move(r), {}, 0});
+    for (auto& r : ready[i]) tasks.push_back({i, false, std::move(r), {}, 0, 0});
   for (size_t i = 0; i < columns_.size(); i++)
-    if (zone_tables_[i]) tasks.push_back({i, true, zone_tables_[i]->table, {}, 0});
+    if (zone_tables_[i]) tasks.push_back({i, true, {Piece::Chunk, 0, zone_tables_[i]->table}, {}, 0, 0});
   return encode_and_emit(tasks, true);
 }
 
@@ -62,9 +62,10 @@ Buffer FileWriter::encode_and_emit(std::vector<Task>& tasks, bool with_trailer) 
   CompressOptions copts;
   copts.compress = opts_.compress;
   parallel_for(tasks.size(), [&](size_t t) {
-    tasks[t].nrows = tasks[t].rows.length;
-    tasks[t].encoded = opts_.compress ? compress(tasks[t].rows, copts) : encode_canonical(tasks[t].rows);
-    tasks[t].rows = Column();  // the encoded tree keeps what it needs
+    Column& rows = tasks[t].piece.rows;
+    tasks[t].nrows = rows.length;
+    tasks[t].encoded = opts_.compress ? compress(rows, copts) : encode_canonical(rows);
+    rows = Column();  // the encoded tree keeps what it needs
   });
   // Serialize in task order: segment ids, array ids and offsets do not depend on thread timing.
   std::vector<SegmentBytes> segs;
@@ -82,7 +83,7 @@ Buffer FileWriter::encode_and_emit(std::vector<Task>& tasks, bool with_trailer) 
     segments_.push_back({at, uint32_t(s.length), s.align_exp});
     at += s.length;
     if (t.zones) zone_segments_[t.column] = t.segment;
-    else columns_[t.column].add_chunk(t.nrows, t.segment);
+    else columns_[t.column].written(t.piece, t.nrows, t.segment);
   }
   std::vector<uint8_t> tail = with_trailer ? trailer(at) : std::vector<uint8_t>();
   uint64_t start = pos_;

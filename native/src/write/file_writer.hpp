@@ -31,11 +31,12 @@ class FileWriter {
   uint64_t rows() const { return rows_; }
 
  private:
-  // One array to become one segment: a data chunk of a column, or a column's zones table.
+  // One array to become one segment: a piece of a column (chunk or dictionary values), or a
+  // column's zones table.
   struct Task {
     size_t column;
     bool zones;
-    Column rows;
+    Piece piece;
     EncodedArray encoded;
     uint32_t segment = 0;
     uint64_t nrows = 0;
