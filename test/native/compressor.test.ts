@@ -59,7 +59,7 @@ import { type LayoutTree, VortexFile } from 'gyre';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SEED = 0x0c0ffee;
-const RUNS = 24;
+const RUNS = 40;
 
 // ---- python -------------------------------------------------------------------------------------
 
