@@ -63,7 +63,8 @@ bool rle_encode(const Column& c, const CompressCtx& ctx, EncodedArray& out) {
   out = EncodedArray();
   out.encoding = "fastlanes.rle";
   Proto m;
-  m.u(1, values.length).u(2, padded).u(3, uint64_t(indices.dtype->ptype)).u(4, nblocks).u(5, uint64_t(offs.dtype->ptype));
+  m.u(1, values.length).u(2, padded).u(3, uint64_t(indices.dtype->ptype));
+  m.u(4, nblocks).u(5, uint64_t(offs.dtype->ptype));
   out.metadata = m.out;
   out.children.push_back(compress_child(values, ctx, {}));
   out.children.push_back(compress_child(indices, ctx, {ids::kIntDict, ids::kIntSparse}));
@@ -83,7 +84,9 @@ class RLE : public SchemeBase {
     if (cascade_exhausted(ctx) || st.average_run_length() < kRunLengthThreshold) return Estimate::skip();
     return Estimate::sample();
   }
-  bool encode(const Column& c, const CompressCtx& ctx, EncodedArray& out) const override { return rle_encode(c, ctx, out); }
+  bool encode(const Column& c, const CompressCtx& ctx, EncodedArray& out) const override {
+    return rle_encode(c, ctx, out);
+  }
 
  private:
   const char* id_;

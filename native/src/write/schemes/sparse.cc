@@ -66,7 +66,8 @@ class IntSparse final : public SchemeBase {
     if (nulls && null_dominated(c.null_count(), c.length)) {
       valid_rows(c, pos, values);
       Column idx = narrowed_indices(pos);
-      out = sparse_node(scalar_null(), pos, compress_child(idx, ctx, kIndicesExcluded), compress_child(values, ctx, {}));
+      out = sparse_node(scalar_null(), pos, compress_child(idx, ctx, kIndicesExcluded),
+                        compress_child(values, ctx, {}));
       return true;
     }
     ColumnStats st(c);
@@ -98,7 +99,8 @@ class IntSparse final : public SchemeBase {
       return true;
     }
     Column idx = narrowed_indices(pos);
-    out = sparse_node(std::move(scalar), pos, compress_child(idx, ctx, kIndicesExcluded), compress_child(values, ctx, {}));
+    out = sparse_node(std::move(scalar), pos, compress_child(idx, ctx, kIndicesExcluded),
+                      compress_child(values, ctx, {}));
     return true;
   }
 };
