@@ -246,11 +246,14 @@ EncodedArray bitpack_node(const Column& c, unsigned W, bool may_patch) {
     } else {
       node.buffers.push_back({Buffer::alloc(0), align_of_width(w)});
     }
-    if (W < B && may_patch) {
-      const bool nulls = has_nulls(c);
-      U wide = 0;  // any value (valid or not) wider than W?
+    // Patches only when some value (valid or not) is wider than W: one cheap vectorised pass.
+    auto any_wider = [&] {
+      U wide = 0;
       for (uint64_t i = 0; i < n; i++) wide |= U(v[i] >> W);
-      if (wide == 0) goto packed;
+      return wide != 0;
+    };
+    if (W < B && may_patch && any_wider()) {
+      const bool nulls = has_nulls(c);
       patches.with_chunk_offsets = true;
       patches.chunk_offsets.reserve(size_t(nblocks));
       for (uint64_t i = 0; i < n; i++) {
@@ -263,7 +266,6 @@ EncodedArray bitpack_node(const Column& c, unsigned W, bool may_patch) {
         for (size_t k = 0; k < patches.indices.size(); k++) pv[k] = v[patches.indices[k]];
       }
     }
-  packed:;
   });
   Proto m;
   m.u(1, W);
