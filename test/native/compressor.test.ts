@@ -181,7 +181,7 @@ const INT_SHAPES = [
   'nulldom',
 ] as const;
 type IntShape = (typeof INT_SHAPES)[number];
-const FLOAT_SHAPES = ['decimals', 'specials', 'random', 'lowcard', 'runs', 'constant', 'nulldom'] as const;
+const FLOAT_SHAPES = ['decimals', 'specials', 'random', 'lowcard', 'runs', 'bits', 'constant', 'nulldom'] as const;
 type FloatShape = (typeof FLOAT_SHAPES)[number];
 const TS_SHAPES = ['regular', 'pre1970', 'jitter', 'random'] as const;
 type TsShape = (typeof TS_SHAPES)[number];
@@ -306,12 +306,20 @@ function floatValues(rng: Rng, spec: CaseSpec): number[] {
         v = rng.pick(pool);
         break;
       case 'constant':
+      case 'bits':
         v = c;
         break;
     }
     out.push(spec.f32 ? Math.fround(v) : v);
   }
   return out;
+}
+
+/** Raw random bit patterns (NaN payloads, subnormals, infinities, -0.0 included). */
+function floatBits(rng: Rng, spec: CaseSpec): Float32Array | Float64Array {
+  if (spec.f32)
+    return new Float32Array(Uint32Array.from({ length: spec.rows }, () => Number(rng.bits() >> 32n)).buffer);
+  return new Float64Array(BigUint64Array.from({ length: spec.rows }, () => rng.bits()).buffer);
 }
 
 const UNIT_PER_S: Record<number, bigint> = {
@@ -480,13 +488,9 @@ function generate(spec: CaseSpec): Generated {
   const fv = floatValues(rng, spec);
   const fvalid = nullMask(rng, n, floatNulls);
   const ft = spec.f32 ? new Float32() : new Float64();
-  push(
-    'f',
-    ft,
-    floatNulls > 0,
-    fixedData(ft, spec.f32 ? Float32Array.from(fv) : Float64Array.from(fv), fvalid, floatNulls > 0),
-    spec.f32 ? 4 : 8,
-  );
+  const fdata =
+    spec.floatShape === 'bits' ? floatBits(rng, spec) : spec.f32 ? Float32Array.from(fv) : Float64Array.from(fv);
+  push('f', ft, floatNulls > 0, fixedData(ft, fdata, fvalid, floatNulls > 0), spec.f32 ? 4 : 8);
 
   const tt = new Timestamp(spec.unit);
   const tvalid = nullMask(rng, n, spec.tsNulls);
@@ -771,6 +775,8 @@ const FIXED: CaseSpec[] = [
     tsShape: 'jitter',
     tsNulls: 0.1,
   },
+  { ...base, seed: 14, floatShape: 'bits', floatNulls: 0.1, intType: 'i64', intShape: 'random' },
+  { ...base, seed: 15, rows: 8192, f32: true, floatShape: 'bits', intType: 'i8', intShape: 'zigzag' },
 ];
 
 const specArb: fc.Arbitrary<CaseSpec> = fc.record({
