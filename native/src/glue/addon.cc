@@ -3,6 +3,9 @@
 #include <napi.h>
 
 #include <memory>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "../file/file_meta.hpp"
 #include "../layouts/reader.hpp"
@@ -266,6 +269,13 @@ Napi::Value ReadLayout(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#if defined(__GLIBC__)
+  // Decoded columns are large, short-lived blocks. glibc would mmap/munmap each one, so every
+  // read pays fresh page faults and every free a TLB shootdown; serving them from the heap lets
+  // freed blocks be reused. (Measured: full-column reads ~2x faster.)
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   exports.Set("parsePostscript", Napi::Function::New(env, ParsePostscript));
   exports.Set("openFile", Napi::Function::New(env, OpenFile));
   exports.Set("planRead", Napi::Function::New(env, PlanRead));
