@@ -20,9 +20,8 @@
  * column: each shape must produce the scheme meant for it, and across the run every scheme of the
  * family is chosen at least once.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,27 +56,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LayoutTree, VortexFile } from 'gyre';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+import { findPythons, readWithOfficial } from '../helpers/official.js';
+
 const SEED = 0x0c0ffee;
 const RUNS = 40;
 
 // ---- python -------------------------------------------------------------------------------------
-
-async function findPythons(): Promise<Record<string, string>> {
-  try {
-    const mod = (await import(join(ROOT, 'test', 'compat', 'setup-venvs.mjs'))) as {
-      ensureVenvs: (o?: { quiet?: boolean }) => Record<string, string>;
-    };
-    return mod.ensureVenvs({ quiet: true });
-  } catch {
-    const out: Record<string, string> = {};
-    for (const v of ['0.76', '0.90']) {
-      const p = join(ROOT, '.venv', `vortex-${v}`, 'bin', 'python');
-      if (existsSync(p)) out[v] = p;
-    }
-    return out;
-  }
-}
 
 /**
  * Reads every file of the manifest in one process and prints, per column, a digest: fixed-width
@@ -969,11 +953,8 @@ describe('numeric compression schemes', () => {
         ctx.skip();
         return;
       }
-      const manifest = join(dir, `manifest-${version}.json`);
-      writeFileSync(manifest, JSON.stringify(written.map((w) => ({ path: w.path }))));
-      const script = join(dir, 'read_numeric.py');
-      writeFileSync(script, READER_PY);
-      const r = spawnSync(pythons[version]!, [script, manifest], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const entries = written.map((w) => ({ path: w.path }));
+      const r = readWithOfficial(pythons[version]!, dir, version, 'read_numeric.py', READER_PY, entries);
       expect(r.status, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as { version: string; results: PyResult[] };
       expect(out.version.startsWith(version)).toBe(true);

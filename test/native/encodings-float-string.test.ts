@@ -16,8 +16,7 @@
  * Every column of every file must decode (an unsupported encoding fails the test); the coverage
  * assertions count the encodings found in the data segments of the columns that were verified.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,7 +36,6 @@ import {
   Schema,
   Struct,
   Table,
-  tableToIPC,
   Timestamp,
   TimeUnit,
   Type,
@@ -48,7 +46,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { EngineError, VortexFile } from 'gyre';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+import { findPythons, writeIpc, writeWithOfficial } from '../helpers/official.js';
+
 const SEED = 0x5eedf10a;
 const RUNS = 30;
 /** Encodings this suite is about (the coverage assertions require each of them). */
@@ -61,24 +60,6 @@ const UNDER_TEST = [
   'vortex.zstd',
   'vortex.pco',
 ] as const;
-
-// ---- python -------------------------------------------------------------------------------------
-
-async function findPythons(): Promise<Record<string, string>> {
-  try {
-    const mod = (await import(join(ROOT, 'test', 'compat', 'setup-venvs.mjs'))) as {
-      ensureVenvs: (o?: { quiet?: boolean }) => Record<string, string>;
-    };
-    return mod.ensureVenvs({ quiet: true });
-  } catch {
-    const out: Record<string, string> = {};
-    for (const v of ['0.76', '0.90']) {
-      const p = join(ROOT, '.venv', `vortex-${v}`, 'bin', 'python');
-      if (existsSync(p)) out[v] = p;
-    }
-    return out;
-  }
-}
 
 // ---- deterministic value generation -----------------------------------------------------------
 
@@ -693,8 +674,7 @@ describe('float / string / temporal / decimal encodings vs the official writers'
     const cases: { ipc: string; out: string; mode: string }[] = [];
     const meta = new Map<string, { table: Table; label: string }>();
     for (const t of tables) {
-      const ipc = join(dir, `${t.name}.arrow`);
-      writeFileSync(ipc, tableToIPC(t.table, 'file'));
+      const ipc = writeIpc(dir, t.name, t.table);
       for (const v of versions) {
         for (const mode of ['default', 'compact']) {
           const out = join(dir, `${t.name}.${v}.${mode}.vortex`);
@@ -705,20 +685,11 @@ describe('float / string / temporal / decimal encodings vs the official writers'
     }
     for (const v of versions) {
       const mine = cases.filter((c) => c.out.includes(`.${v}.`));
-      const manifest = join(dir, `manifest-${v}.json`);
-      writeFileSync(manifest, JSON.stringify(mine));
-      const r = spawnSync(pythons[v]!, [join(ROOT, 'test', 'native', 'write_float_string.py'), manifest], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-      });
-      if (r.status !== 0) throw new Error(`write_float_string.py (${v}) failed: ${r.stderr}`);
-      const res = JSON.parse(r.stdout) as { results: { out: string; error: string | null }[] };
-      const list: { path: string; table: Table; label: string }[] = [];
-      for (const x of res.results) {
-        if (x.error) throw new Error(`official writer ${v} failed on ${x.out}: ${x.error}`);
-        list.push({ path: x.out, ...meta.get(x.out)! });
-      }
-      written.set(v, list);
+      const outs = writeWithOfficial(pythons[v]!, v, dir, 'write_float_string.py', mine);
+      written.set(
+        v,
+        outs.map((out) => ({ path: out, ...meta.get(out)! })),
+      );
     }
   }, 900_000);
 

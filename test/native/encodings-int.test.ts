@@ -20,8 +20,7 @@
  * Columns that need an encoding outside this suite (vortex.pco in compact files, …) are counted as
  * skipped, never silently passed; coverage assertions only count encodings of verified columns.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +40,6 @@ import {
   Schema,
   Struct,
   Table,
-  tableToIPC,
   Uint8,
   Uint16,
   Uint32,
@@ -56,11 +54,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VortexFile } from 'gyre';
 
 import { dataValue } from '../helpers/arrow-values.js';
+import { findPythons, writeIpc, writeWithOfficial } from '../helpers/official.js';
 
 import { toArrowField, type VortexDType } from '../../storage/vortex/dtype.js';
 import type { LayoutNode as RawLayoutNode } from '../../storage/vortex/layout.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SEED = 0x1e7c0de5;
 const RUNS = 30;
 const MINE = [
@@ -76,24 +74,6 @@ const MINE = [
 ] as const;
 /** Produced by the official Python writers (fastlanes.delta is not: see the crafted tests). */
 const WRITTEN = MINE.filter((e) => e !== 'fastlanes.delta');
-
-// ---- python -------------------------------------------------------------------------------------
-
-async function findPythons(): Promise<Record<string, string>> {
-  try {
-    const mod = (await import(join(ROOT, 'test', 'compat', 'setup-venvs.mjs'))) as {
-      ensureVenvs: (o?: { quiet?: boolean }) => Record<string, string>;
-    };
-    return mod.ensureVenvs({ quiet: true });
-  } catch {
-    const out: Record<string, string> = {};
-    for (const v of ['0.76', '0.90']) {
-      const p = join(ROOT, '.venv', `vortex-${v}`, 'bin', 'python');
-      if (existsSync(p)) out[v] = p;
-    }
-    return out;
-  }
-}
 
 // ---- deterministic values ---------------------------------------------------------------------
 
@@ -1089,8 +1069,7 @@ describe('integer encodings vs the official writers', async () => {
     const jobs = new Map<string, { ipc: string; out: string; mode: string }[]>(versions.map((v) => [v, []]));
     const meta = new Map<string, { table: Table; label: string; version: string; mode: string }>();
     for (const x of [...inputs, ...origs]) {
-      const ipc = join(dir, `${x.name}.arrow`);
-      writeFileSync(ipc, tableToIPC(x.table, 'file'));
+      const ipc = writeIpc(dir, x.name, x.table);
       const isOrig = x.name.startsWith('orig_');
       for (const v of isOrig ? versions.slice(0, 1) : versions) {
         for (const mode of isOrig ? ['default'] : ['default', 'compact']) {
@@ -1102,22 +1081,14 @@ describe('integer encodings vs the official writers', async () => {
       }
     }
     for (const v of versions) {
-      const manifest = join(dir, `manifest-${v}.json`);
-      writeFileSync(manifest, JSON.stringify(jobs.get(v)));
-      const r = spawnSync(pythons[v]!, [join(ROOT, 'test', 'native', 'write_with_vortex.py'), manifest], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-      });
-      if (r.status !== 0) throw new Error(`write_with_vortex.py (${v}) failed: ${r.stderr}`);
-      const res = JSON.parse(r.stdout) as { results: { out: string; error: string | null }[] };
+      const outs = writeWithOfficial(pythons[v]!, v, dir, 'write_with_vortex.py', jobs.get(v)!);
       const byMode = new Map<string, { path: string; table: Table; label: string }[]>([
         ['default', []],
         ['compact', []],
       ]);
-      for (const x of res.results) {
-        if (x.error) throw new Error(`official writer ${v} failed on ${x.out}: ${x.error}`);
-        const m = meta.get(x.out)!;
-        if (!x.out.includes('/orig_')) byMode.get(m.mode)!.push({ path: x.out, table: m.table, label: m.label });
+      for (const out of outs) {
+        const m = meta.get(out)!;
+        if (!out.includes('/orig_')) byMode.get(m.mode)!.push({ path: out, table: m.table, label: m.label });
       }
       written.set(v, byMode);
     }
