@@ -3,72 +3,23 @@
 // ALP: out[i] = float(encoded[i]) * F10[f] * IF10[e], evaluated left to right in the target
 // precision (f32 for F32, f64 for F64). The build uses -ffp-contract=off and SSE2 (no x87), so
 // each multiplication rounds to the target type exactly like the reference implementation; the
-// tables below are decimal literals rounded by the compiler to the target type. Patches (the
-// exact original floats) are applied afterwards.
+// tables (alp_constants.hpp) are decimal literals rounded by the compiler to the target type.
+// Patches (the exact original floats) are applied afterwards.
 //
 // ALP-RD: bits = (dict[left_code[i]] << R) | right[i] (patches replace the dictionary lookup of
 // the left part), reinterpreted as the float.
 #include <bit>
 
+#include "alp_constants.hpp"
 #include "common.hpp"
 
 namespace gyre {
 namespace {
 
-constexpr float kF10f[] = {1.0f, 10.0f, 100.0f, 1000.0f, 10000.0f, 100000.0f, 1000000.0f, 10000000.0f,
-                           100000000.0f, 1000000000.0f, 10000000000.0f};
-constexpr float kIF10f[] = {1.0f, 0.1f, 0.01f, 0.001f, 0.0001f, 0.00001f, 0.000001f, 0.0000001f,
-                            0.00000001f, 0.000000001f, 0.0000000001f};
-constexpr double kF10d[] = {1.0,
-                            10.0,
-                            100.0,
-                            1000.0,
-                            10000.0,
-                            100000.0,
-                            1000000.0,
-                            10000000.0,
-                            100000000.0,
-                            1000000000.0,
-                            10000000000.0,
-                            100000000000.0,
-                            1000000000000.0,
-                            10000000000000.0,
-                            100000000000000.0,
-                            1000000000000000.0,
-                            10000000000000000.0,
-                            100000000000000000.0,
-                            1000000000000000000.0,
-                            10000000000000000000.0,
-                            100000000000000000000.0,
-                            1000000000000000000000.0,
-                            10000000000000000000000.0,
-                            100000000000000000000000.0};
-constexpr double kIF10d[] = {1.0,
-                             0.1,
-                             0.01,
-                             0.001,
-                             0.0001,
-                             0.00001,
-                             0.000001,
-                             0.0000001,
-                             0.00000001,
-                             0.000000001,
-                             0.0000000001,
-                             0.00000000001,
-                             0.000000000001,
-                             0.0000000000001,
-                             0.00000000000001,
-                             0.000000000000001,
-                             0.0000000000000001,
-                             0.00000000000000001,
-                             0.000000000000000001,
-                             0.0000000000000000001,
-                             0.00000000000000000001,
-                             0.000000000000000000001,
-                             0.0000000000000000000001,
-                             0.00000000000000000000001};
-static_assert(sizeof(kF10f) / sizeof(float) == 11 && sizeof(kIF10f) / sizeof(float) == 11);
-static_assert(sizeof(kF10d) / sizeof(double) == 24 && sizeof(kIF10d) / sizeof(double) == 24);
+using alp::kF10d;
+using alp::kF10f;
+using alp::kIF10d;
+using alp::kIF10f;
 
 struct AlpMeta {
   uint64_t e = 0, f = 0;

@@ -14,6 +14,7 @@
 #include <bit>
 #include <limits>
 
+#include "../../encodings/alp_constants.hpp"
 #include "common.hpp"
 
 namespace gyre::write {
@@ -28,10 +29,8 @@ struct AlpTraits<float> {
   using U = uint32_t;
   static constexpr int kMaxExponent = 10;
   static constexpr float kSweet = float(1 << 23) + float(1 << 22);
-  static constexpr float F10[] = {1.0f, 10.0f, 100.0f, 1000.0f, 10000.0f, 100000.0f, 1000000.0f, 10000000.0f,
-                                  100000000.0f, 1000000000.0f, 10000000000.0f};
-  static constexpr float IF10[] = {1.0f, 0.1f, 0.01f, 0.001f, 0.0001f, 0.00001f, 0.000001f, 0.0000001f,
-                                   0.00000001f, 0.000000001f, 0.0000000001f};
+  static constexpr const float* F10 = alp::kF10f;
+  static constexpr const float* IF10 = alp::kIF10f;
 };
 
 template <>
@@ -40,54 +39,8 @@ struct AlpTraits<double> {
   using U = uint64_t;
   static constexpr int kMaxExponent = 18;
   static constexpr double kSweet = double(uint64_t(1) << 52) + double(uint64_t(1) << 51);
-  static constexpr double F10[] = {1.0,
-                                   10.0,
-                                   100.0,
-                                   1000.0,
-                                   10000.0,
-                                   100000.0,
-                                   1000000.0,
-                                   10000000.0,
-                                   100000000.0,
-                                   1000000000.0,
-                                   10000000000.0,
-                                   100000000000.0,
-                                   1000000000000.0,
-                                   10000000000000.0,
-                                   100000000000000.0,
-                                   1000000000000000.0,
-                                   10000000000000000.0,
-                                   100000000000000000.0,
-                                   1000000000000000000.0,
-                                   10000000000000000000.0,
-                                   100000000000000000000.0,
-                                   1000000000000000000000.0,
-                                   10000000000000000000000.0,
-                                   100000000000000000000000.0};
-  static constexpr double IF10[] = {1.0,
-                                    0.1,
-                                    0.01,
-                                    0.001,
-                                    0.0001,
-                                    0.00001,
-                                    0.000001,
-                                    0.0000001,
-                                    0.00000001,
-                                    0.000000001,
-                                    0.0000000001,
-                                    0.00000000001,
-                                    0.000000000001,
-                                    0.0000000000001,
-                                    0.00000000000001,
-                                    0.000000000000001,
-                                    0.0000000000000001,
-                                    0.00000000000000001,
-                                    0.000000000000000001,
-                                    0.0000000000000000001,
-                                    0.00000000000000000001,
-                                    0.000000000000000000001,
-                                    0.0000000000000000000001,
-                                    0.00000000000000000000001};
+  static constexpr const double* F10 = alp::kF10d;
+  static constexpr const double* IF10 = alp::kIF10d;
 };
 
 // Rust `f as iN`: saturating, NaN → 0.
