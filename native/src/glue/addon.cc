@@ -9,6 +9,7 @@
 
 #include "../file/file_meta.hpp"
 #include "../layouts/reader.hpp"
+#include "errors.hpp"
 #include "write.hpp"
 
 namespace gyre {
@@ -22,26 +23,10 @@ struct FileHandle {
   SegmentCache cache{256ull << 20};
 };
 
-Napi::Error to_js_error(Napi::Env env, const char* code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  return e;
-}
-
+// Reading: an unexpected std::exception means bytes the decoder could not handle (kCorrupt).
 template <typename Fn>
 Napi::Value guarded(Napi::Env env, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const VortexError& e) {
-    to_js_error(env, e.code(), e.what()).ThrowAsJavaScriptException();
-  } catch (const std::bad_alloc&) {
-    to_js_error(env, kLimit, "out of memory").ThrowAsJavaScriptException();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    to_js_error(env, kCorrupt, e.what()).ThrowAsJavaScriptException();
-  }
-  return env.Undefined();
+  return glue::guarded(env, kCorrupt, std::forward<Fn>(fn));
 }
 
 Bytes bytes_of(const Napi::Value& v) {
@@ -228,7 +213,7 @@ class ReadWorker : public Napi::AsyncWorker {
   }
   void OnOK() override { deferred_.Resolve(column_js(Env(), result_)); }
   void OnError(const Napi::Error& e) override {
-    deferred_.Reject(to_js_error(Env(), code_, e.Message()).Value());
+    deferred_.Reject(glue::js_error(Env(), code_, e.Message()).Value());
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "../write/file_writer.hpp"
+#include "errors.hpp"
 
 namespace gyre {
 namespace {
@@ -26,28 +27,12 @@ struct WriterHandle {
   bool busy = false;  // one write or finish at a time
 };
 
-Napi::Error js_error(Napi::Env env, const char* code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  return e;
-}
-
 [[noreturn]] void bad(const std::string& msg) { throw VortexError(kInvalidArgument, msg); }
 
+// Writing: an unexpected std::exception means input the writer could not take (kInvalidArgument).
 template <typename Fn>
 Napi::Value guarded(Napi::Env env, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const VortexError& e) {
-    js_error(env, e.code(), e.what()).ThrowAsJavaScriptException();
-  } catch (const std::bad_alloc&) {
-    js_error(env, kLimit, "out of memory").ThrowAsJavaScriptException();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    js_error(env, kInvalidArgument, e.what()).ThrowAsJavaScriptException();
-  }
-  return env.Undefined();
+  return glue::guarded(env, kInvalidArgument, std::forward<Fn>(fn));
 }
 
 std::shared_ptr<WriterHandle>& handle_of(const Napi::Value& v) {
@@ -316,7 +301,7 @@ class WriteWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& e) override {
     h_->busy = false;
     batch_.reset();
-    deferred_.Reject(js_error(Env(), code_, e.Message()).Value());
+    deferred_.Reject(glue::js_error(Env(), code_, e.Message()).Value());
   }
 
  private:
