@@ -10,10 +10,11 @@
 
 namespace gyre {
 
-// Calls fn.template operator()<T>() with T the C++ type of an integer or float ptype
-// (F16 is dispatched as uint16_t bits).
+// Calls fn.template operator()<T>() with T the C++ type of an integer ptype; any other ptype
+// throws VortexError(code, "expected an integer ptype, got …"). Also used by the writer
+// (write/schemes/common.hpp), which reports kInvalidArgument where the reader reports kCorrupt.
 template <typename Fn>
-decltype(auto) dispatch_ptype(PType p, Fn&& fn) {
+decltype(auto) dispatch_int_or_throw(PType p, const char* code, Fn&& fn) {
   switch (p) {
     case PType::U8: return fn.template operator()<uint8_t>();
     case PType::U16: return fn.template operator()<uint16_t>();
@@ -23,17 +24,27 @@ decltype(auto) dispatch_ptype(PType p, Fn&& fn) {
     case PType::I16: return fn.template operator()<int16_t>();
     case PType::I32: return fn.template operator()<int32_t>();
     case PType::I64: return fn.template operator()<int64_t>();
+    default: break;
+  }
+  throw VortexError(code, std::string("expected an integer ptype, got ") + ptype_name(p));
+}
+// Calls fn.template operator()<T>() with T the C++ type of an integer or float ptype
+// (F16 is dispatched as uint16_t bits).
+template <typename Fn>
+decltype(auto) dispatch_ptype(PType p, Fn&& fn) {
+  switch (p) {
     case PType::F16: return fn.template operator()<uint16_t>();
     case PType::F32: return fn.template operator()<float>();
     case PType::F64: return fn.template operator()<double>();
+    default: break;
   }
-  corrupt("bad ptype");
+  if (!ptype_is_int(p)) corrupt("bad ptype");
+  return dispatch_int_or_throw(p, kCorrupt, std::forward<Fn>(fn));
 }
 // Integer ptypes only.
 template <typename Fn>
 decltype(auto) dispatch_int(PType p, Fn&& fn) {
-  if (!ptype_is_int(p)) corrupt(std::string("expected an integer ptype, got ") + ptype_name(p));
-  return dispatch_ptype(p, std::forward<Fn>(fn));
+  return dispatch_int_or_throw(p, kCorrupt, std::forward<Fn>(fn));
 }
 
 // Decodes a validity child (Bool, non-nullable, len rows) into a bitmap; empty = all valid.

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../../encodings/common.hpp"
 #include "../compressor.hpp"
 
 namespace gyre::write {
@@ -65,18 +66,7 @@ std::vector<uint8_t> scalar_int_bits(PType p, uint64_t bits);
 // fn.template operator()<T>() with T the C++ integer type of p.
 template <typename Fn>
 decltype(auto) with_int_type(PType p, Fn&& fn) {
-  switch (p) {
-    case PType::U8: return fn.template operator()<uint8_t>();
-    case PType::U16: return fn.template operator()<uint16_t>();
-    case PType::U32: return fn.template operator()<uint32_t>();
-    case PType::U64: return fn.template operator()<uint64_t>();
-    case PType::I8: return fn.template operator()<int8_t>();
-    case PType::I16: return fn.template operator()<int16_t>();
-    case PType::I32: return fn.template operator()<int32_t>();
-    case PType::I64: return fn.template operator()<int64_t>();
-    default: break;
-  }
-  throw VortexError(kInvalidArgument, std::string("expected an integer ptype, got ") + ptype_name(p));
+  return dispatch_int_or_throw(p, kInvalidArgument, std::forward<Fn>(fn));
 }
 // fn.template operator()<U>() with U the unsigned word of byte width w (1, 2, 4, 8).
 template <typename Fn>
