@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   'vortex-unsupported-type': 'An Arrow type that Vortex files cannot store (the message names the column and the type).',
   'native-unavailable': 'The native addon could not be loaded.',
   'io-error': 'Reading or writing bytes failed.',
+  'object-not-found': 'An object store has no object under the key.',
+  'object-exists': 'A create-if-absent write found an object already stored under the key.',
+  'invalid-object-key': 'An object key is empty, absolute, has `.`/`..`/empty segments or control characters.',
   'invalid-argument': 'An API was called with an argument it cannot accept.',
   'unknown-column': 'A column name does not exist in the schema.',
   'internal': 'A broken invariant inside gyre (a bug).',
@@ -52,6 +55,8 @@ export class ParseError extends EngineError {}
 export class PlanError extends EngineError {}
 export class ExecutionError extends EngineError {}
 export class StorageError extends EngineError {}
+/** A conditional write lost: the object already exists (code 'object-exists'). */
+export class ConflictError extends StorageError {}
 /** Raised by the native Vortex reader/writer (bad bytes, unsupported encodings, limits). */
 export class NativeError extends EngineError {}
 export class InternalError extends EngineError {
