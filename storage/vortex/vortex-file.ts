@@ -123,23 +123,30 @@ export class VortexFile {
   /** Opens a file from a path, bytes or a byte source. Reads the tail (and the footer if larger). */
   static async open(src: VortexSource): Promise<VortexFile> {
     const source = await toSource(src);
-    const size = source.size;
-    const tailLen = Math.min(size, TAIL_BYTES);
-    let [tail] = await source.read([{ offset: size - tailLen, length: tailLen }]);
-    let tailStart = size - tailLen;
-    const ps: RawPostscript = call((n) => n.parsePostscript(tail!, size), 'opening Vortex file');
-    const blobs = [ps.dtype, ps.layout, ps.statistics, ps.footer].filter((b): b is [number, number] => b !== null);
-    const first = Math.min(...blobs.map((b) => b[0]));
-    if (first < tailStart) {
-      const [more] = await source.read([{ offset: first, length: tailStart - first }]);
-      const joined = new Uint8Array(size - first);
-      joined.set(more!, 0);
-      joined.set(tail!, tailStart - first);
-      tail = joined;
-      tailStart = first;
+    const owns = typeof src === 'string';
+    try {
+      const size = source.size;
+      const tailLen = Math.min(size, TAIL_BYTES);
+      let [tail] = await source.read([{ offset: size - tailLen, length: tailLen }]);
+      let tailStart = size - tailLen;
+      const ps: RawPostscript = call((n) => n.parsePostscript(tail!, size), 'opening Vortex file');
+      const blobs = [ps.dtype, ps.layout, ps.statistics, ps.footer].filter((b): b is [number, number] => b !== null);
+      const first = Math.min(...blobs.map((b) => b[0]));
+      if (first < tailStart) {
+        const [more] = await source.read([{ offset: first, length: tailStart - first }]);
+        const joined = new Uint8Array(size - first);
+        joined.set(more!, 0);
+        joined.set(tail!, tailStart - first);
+        tail = joined;
+        tailStart = first;
+      }
+      const opened = call((n) => n.openFile(tail!, tailStart, ps), 'opening Vortex file');
+      return new VortexFile(source, opened.handle, opened, owns);
+    } catch (e) {
+      // A file we opened must not stay open when it turns out not to be a Vortex file.
+      if (owns) await source.close?.();
+      throw e;
     }
-    const opened = call((n) => n.openFile(tail!, tailStart, ps), 'opening Vortex file');
-    return new VortexFile(source, opened.handle, opened, typeof src === 'string');
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,7 @@ describe('VortexFile', () => {
     expect(part.schema.fields.map((x) => x.name)).toEqual(['frames', 'camera']);
     expect(part.numRows).toBe(4321 - 1234);
     expect(vectorValues(part.getChild('frames')!)).toEqual(vectorValues(all.getChild('frames')!).slice(1234, 4321));
+    await f.close();
   });
 
   const cases: [string, Predicate][] = [
@@ -67,12 +68,14 @@ describe('VortexFile', () => {
       const got = await f.read({ where, columns: ['clip_id'] });
       expect(vectorValues(got.getChild('clip_id')!)).toEqual(expected.map((i) => String(all.getChild('clip_id')!.get(i))));
       expect(names.length).toBeGreaterThan(0);
+      await f.close();
     });
   }
 
   it('exposes file statistics', async () => {
     const f = await VortexFile.open(SAMPLE);
     expect(f.statistics.clip_id).toMatchObject({ min: 0n, max: 4999n, nullCount: 0 });
+    await f.close();
   });
 
   it('rejects unknown columns and non-Vortex bytes with coded errors', async () => {
@@ -81,5 +84,6 @@ describe('VortexFile', () => {
     await expect(VortexFile.open(new Uint8Array(100))).rejects.toBeInstanceOf(EngineError);
     await expect(VortexFile.open(new Uint8Array(100))).rejects.toMatchObject({ code: 'vortex-corrupt' });
     await expect(VortexFile.open('/nonexistent/x.vortex')).rejects.toMatchObject({ code: 'io-error' });
+    await f.close();
   });
 });
