@@ -124,6 +124,7 @@ function contract(name: string, makeStore: () => ObjectStore): void {
       expect(src.stats.requests).toBeGreaterThan(0);
       expect(src.stats.bytes).toBeLessThanOrEqual(bytes.byteLength * 2);
       expect(await codeOf(ObjectSource.open(store, 'tables/none.vortex'))).toBe('object-not-found');
+      await local.close();
     });
   });
 }
