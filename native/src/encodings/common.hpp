@@ -47,6 +47,19 @@ decltype(auto) dispatch_int(PType p, Fn&& fn) {
   return dispatch_int_or_throw(p, kCorrupt, std::forward<Fn>(fn));
 }
 
+// Calls fn.template operator()<U>() with U the unsigned integer type of byte width w (moves
+// primitive values as bit patterns).
+template <typename Fn>
+decltype(auto) dispatch_width(unsigned w, Fn&& fn) {
+  switch (w) {
+    case 1: return fn.template operator()<uint8_t>();
+    case 2: return fn.template operator()<uint16_t>();
+    case 4: return fn.template operator()<uint32_t>();
+    case 8: return fn.template operator()<uint64_t>();
+  }
+  corrupt("bad primitive width");
+}
+
 // Decodes a validity child (Bool, non-nullable, len rows) into a bitmap; empty = all valid.
 Buffer decode_validity(DecodeCtx& ctx, const ArrayNode& child, uint64_t len);
 // Decodes the optional validity child at index `slot` of `node` if present.

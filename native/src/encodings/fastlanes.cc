@@ -48,19 +48,6 @@ void for_each_index(const Column& c, Fn&& fn) {
   });
 }
 
-bool is_int_dtype(const DType& d) { return d.kind == DTypeKind::Primitive && ptype_is_int(d.ptype); }
-
-// Calls fn.template operator()<U>() with U the unsigned integer type of byte width w.
-template <typename Fn>
-decltype(auto) dispatch_width(unsigned w, Fn&& fn) {
-  switch (w) {
-    case 1: return fn.template operator()<uint8_t>();
-    case 2: return fn.template operator()<uint16_t>();
-    case 4: return fn.template operator()<uint32_t>();
-    case 8: return fn.template operator()<uint64_t>();
-  }
-  corrupt("bad primitive width");
-}
 
 // ---- fastlanes.bitpacked ---------------------------------------------------------------------------
 
@@ -162,7 +149,7 @@ Column bitpacked_impl(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, 
 
 Column decode_bitpacked(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
-  if (!is_int_dtype(p)) corrupt("fastlanes.bitpacked with dtype " + d->to_string());
+  if (!p.is_int()) corrupt("fastlanes.bitpacked with dtype " + d->to_string());
   return dispatch_width(ptype_width(p.ptype), [&]<typename U>() { return bitpacked_impl<U>(ctx, node, d, len, U(0)); });
 }
 
@@ -170,7 +157,7 @@ Column decode_bitpacked(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d
 
 Column decode_for(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
-  if (!is_int_dtype(p)) corrupt("fastlanes.for with dtype " + d->to_string());
+  if (!p.is_int()) corrupt("fastlanes.for with dtype " + d->to_string());
   if (node.nchildren() != 1) corrupt("fastlanes.for expects exactly 1 child");
   Scalar s = parse_scalar(node.metadata());
   if (s.is_null()) corrupt("fastlanes.for reference is null");
@@ -262,7 +249,7 @@ Column decode_rle(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint
 
 Column decode_delta(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
-  if (!is_int_dtype(p)) corrupt("fastlanes.delta with dtype " + d->to_string());
+  if (!p.is_int()) corrupt("fastlanes.delta with dtype " + d->to_string());
   uint64_t deltas_len = 0, offset = 0;
   pb::Reader r(node.metadata());
   pb::Field f;

@@ -18,19 +18,6 @@ uint64_t byte_size(uint64_t n, uint64_t w) {
   return n * w;
 }
 
-bool is_int_dtype(const DType& d) { return d.kind == DTypeKind::Primitive && ptype_is_int(d.ptype); }
-
-// Unsigned word type of a byte width, for moving primitive values as bit patterns.
-template <typename Fn>
-decltype(auto) dispatch_width(unsigned w, Fn&& fn) {
-  switch (w) {
-    case 1: return fn.template operator()<uint8_t>();
-    case 2: return fn.template operator()<uint16_t>();
-    case 4: return fn.template operator()<uint32_t>();
-    case 8: return fn.template operator()<uint64_t>();
-  }
-  corrupt("bad primitive width");
-}
 
 // Calls fn(k, value) for every row of a non-nullable integer column (negative values rejected).
 template <typename Fn>
@@ -59,7 +46,7 @@ Column index_column(DecodeCtx& ctx, uint64_t n) {
 
 Column decode_zigzag(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
-  if (!is_int_dtype(p) || !ptype_is_signed(p.ptype)) corrupt("vortex.zigzag with dtype " + d->to_string());
+  if (!p.is_int() || !ptype_is_signed(p.ptype)) corrupt("vortex.zigzag with dtype " + d->to_string());
   if (node.nchildren() != 1) corrupt("vortex.zigzag expects exactly 1 child");
   Column c = decode_primitive(ctx, node.child(0), ptype_unsigned(p.ptype), d->is_nullable(), len);
   if (len) {
@@ -77,7 +64,7 @@ Column decode_zigzag(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, u
 
 Column decode_sequence(DecodeCtx& ctx, const ArrayNode& node, const DTypePtr& d, uint64_t len) {
   const DType& p = d->physical();
-  if (!is_int_dtype(p)) corrupt("vortex.sequence with dtype " + d->to_string());
+  if (!p.is_int()) corrupt("vortex.sequence with dtype " + d->to_string());
   if (node.nchildren() != 0) corrupt("vortex.sequence expects no children");
   bool has_base = false, has_mult = false;
   Scalar base, mult;
