@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LayoutTree, VortexFile } from 'gyre';
+import { dataSegments } from '../helpers/layout.js';
 
 import { findPythons, readWithOfficial } from '../helpers/official.js';
 
@@ -411,14 +412,6 @@ function columnLayout(root: LayoutTree, name: string, index: number): LayoutTree
   return byName ?? root.children[index]!;
 }
 
-function dataSegments(t: LayoutTree, out: number[] = [], layouts = new Set<string>()): number[] {
-  layouts.add(t.encoding);
-  if (t.segment) out.push(t.segment.id);
-  // vortex.zoned / vortex.stats: child 0 is the data, child 1 the zone table.
-  const kids = t.encoding === 'vortex.zoned' || t.encoding === 'vortex.stats' ? t.children.slice(0, 1) : t.children;
-  for (const c of kids) dataSegments(c, out, layouts);
-  return out;
-}
 
 interface Written {
   spec: CaseSpec;

@@ -55,6 +55,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LayoutTree, VortexFile } from 'gyre';
+import { dataSegments } from '../helpers/layout.js';
 
 import { findPythons, readWithOfficial } from '../helpers/official.js';
 
@@ -624,13 +625,6 @@ function collect(t: Tree, out: Set<string>): Set<string> {
   return out;
 }
 
-function dataSegments(t: LayoutTree, out: number[] = []): number[] {
-  if (t.segment) out.push(t.segment.id);
-  // vortex.zoned / vortex.stats: child 0 is the data, child 1 the zone table.
-  const kids = t.encoding === 'vortex.zoned' || t.encoding === 'vortex.stats' ? t.children.slice(0, 1) : t.children;
-  for (const c of kids) dataSegments(c, out);
-  return out;
-}
 
 interface Written {
   spec: CaseSpec;

@@ -45,6 +45,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { EngineError, VortexFile } from 'gyre';
+import { dataSegments } from '../helpers/layout.js';
 
 import { findPythons, writeIpc, writeWithOfficial } from '../helpers/official.js';
 
@@ -484,11 +485,6 @@ interface LayoutNode {
   name?: string;
   segment?: { id: number };
   children: LayoutNode[];
-}
-function dataSegments(n: LayoutNode, out: number[] = []): number[] {
-  if (n.segment) out.push(n.segment.id);
-  for (const c of n.children) if (c.name !== 'zones') dataSegments(c, out);
-  return out;
 }
 
 interface Stats {

@@ -52,6 +52,7 @@ import * as flatbuffers from 'flatbuffers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { VortexFile } from 'gyre';
+import { dataSegments } from '../helpers/layout.js';
 
 import { dataValue } from '../helpers/arrow-values.js';
 import { findPythons, writeIpc, writeWithOfficial } from '../helpers/official.js';
@@ -662,11 +663,6 @@ interface LayoutTree {
   name?: string;
   segment?: { id: number; offset: number; length: number };
   children: LayoutTree[];
-}
-function dataSegments(n: LayoutTree, out: number[] = []): number[] {
-  if (n.segment) out.push(n.segment.id);
-  for (const c of n.children) if (c.name !== 'zones') dataSegments(c, out);
-  return out;
 }
 
 interface Stats {
