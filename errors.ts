@@ -25,6 +25,16 @@ export const ERROR_CODES = {
   'object-exists': 'A create-if-absent write found an object already stored under the key.',
   'invalid-object-key': 'An object key is empty, absolute, has `.`/`..`/empty segments or control characters.',
   'invalid-argument': 'An API was called with an argument it cannot accept.',
+  'invalid-identifier': 'A project, dataset or table name is empty, too long, or has characters other than letters, digits, `_` and `-`.',
+  'invalid-key-schema': 'A key schema is empty, repeats a column, or has a column type keys cannot have.',
+  'null-key': 'A key column of written or looked-up rows holds nulls.',
+  'schema-mismatch': 'Written data does not fit the table: a missing key column, or a column whose type differs from the stored one.',
+  'table-not-found': 'No table with this identifier in the catalog.',
+  'table-exists': 'A table with this identifier already exists.',
+  'table-corrupt': 'A table document (version, manifest) is missing or malformed.',
+  'snapshot-not-found': 'No table version matches the requested `asof` (before the first commit, or vacuumed).',
+  'commit-conflict': 'A concurrent commit changed what this transaction depends on; retrying it would not be safe.',
+  'transaction-closed': 'The transaction was already committed or aborted.',
   'unknown-column': 'A column name does not exist in the schema.',
   'internal': 'A broken invariant inside gyre (a bug).',
 } as const;
@@ -55,7 +65,7 @@ export class ParseError extends EngineError {}
 export class PlanError extends EngineError {}
 export class ExecutionError extends EngineError {}
 export class StorageError extends EngineError {}
-/** A conditional write lost: the object already exists (code 'object-exists'). */
+/** A conditional write lost ('object-exists') or a concurrent commit made a transaction unsafe to retry ('commit-conflict'). */
 export class ConflictError extends StorageError {}
 /** Raised by the native Vortex reader/writer (bad bytes, unsupported encodings, limits). */
 export class NativeError extends EngineError {}

@@ -118,6 +118,8 @@ export interface NativeBindings {
     budgetBytes: number,
   ): Promise<RawColumn>;
   describeSegment(handle: FileHandle, segment: Uint8Array): string;
+  /** The shared decoded-segment cache; sets its capacity (bytes) when given. */
+  segmentCache(capacity?: number): { capacity: number; used: number };
   fileStatistics(handle: FileHandle): RawFieldStatistics[];
   createWriter(dtype: RawWriteDType, options: RawWriterOptions): WriterHandle;
   /** Encodes a batch off the JS thread; resolves with the bytes to append to the file. */

@@ -170,6 +170,27 @@ export class VortexFile {
     return null;
   }
 
+  /**
+   * Decode units of one top-level column: ascending row boundaries from 0 to rowCount. Reading
+   * rows inside one unit decodes just that unit. Used by point lookups (tables' `take`).
+   */
+  chunkBounds(column: string): number[] {
+    const [c] = this.resolveColumns([column]);
+    const nodes = this.columnNodes();
+    return nodes === null ? chunkBoundaries(this.nodes, 0) : chunkBoundaries(this.nodes, nodes[c!]!);
+  }
+
+  /** Rows [start, end) of one top-level column, decoded (exact rows, no filtering). */
+  async readColumn(column: string, start: number, end: number, memoryBudget = DEFAULT_BUDGET): Promise<Data> {
+    const [c] = this.resolveColumns([column]);
+    const nodes = this.columnNodes();
+    if (nodes === null) {
+      const all = await this.readNode(0, start, end, new Struct(this.schema.fields), memoryBudget);
+      return all.children[c!]!;
+    }
+    return this.readNode(nodes[c!]!, start, end, this.schema.fields[c!]!.type as DataType, memoryBudget);
+  }
+
   /** The layout tree with segment locations (no array-level detail). */
   get layout(): LayoutTree {
     const names = this.dtype.kind === 'struct' ? this.dtype.fields.map((f) => f.name) : [];

@@ -1,5 +1,6 @@
 // N-API glue: the only file that includes napi.h. Parsing the footer is synchronous (small);
 // decoding runs as Promise workers on the libuv pool and hands buffers to JS without copying.
+#include <atomic>
 #include <napi.h>
 
 #include <memory>
@@ -18,9 +19,16 @@ namespace {
 // Type tag for file handles (so a wrong external cannot be mistaken for one).
 const napi_type_tag kFileTag = {0x6779726566696c65ULL, 0x766f727465783031ULL};
 
+std::atomic<uint64_t> next_file_id{1};
+
+// An open file: its metadata; its decoded segments live in the shared cache under `id`.
 struct FileHandle {
   FileMeta meta;
-  SegmentCache cache{256ull << 20};
+  uint64_t id = next_file_id.fetch_add(1);
+  FileHandle() = default;
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+  ~FileHandle() { SegmentCache::shared().erase_file(id); }
 };
 
 // Reading: an unexpected std::exception means bytes the decoder could not handle (kCorrupt).
@@ -198,7 +206,7 @@ class ReadWorker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       Allocator a(budget_);
-      LayoutReader r(h_->meta, &h_->cache);
+      LayoutReader r(h_->meta, &SegmentCache::shared(), h_->id);
       result_ = r.read(node_, start_, end_, segs_, a);
     } catch (const VortexError& e) {
       code_ = e.code();
@@ -253,6 +261,24 @@ Napi::Value ReadLayout(const Napi::CallbackInfo& info) {
   });
 }
 
+// segmentCache([capacityBytes]) -> { capacity, used }: the shared decoded-segment cache.
+Napi::Value SegmentCacheInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    static uint64_t capacity = 1ull << 30;
+    if (info.Length() > 0 && info[0].IsNumber()) {
+      double c = info[0].As<Napi::Number>().DoubleValue();
+      if (!(c >= 0)) throw VortexError(kInvalidArgument, "cache capacity must be a non-negative number");
+      capacity = uint64_t(c);
+      SegmentCache::shared().set_capacity(capacity);
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("capacity", Napi::Number::New(env, double(capacity)));
+    o.Set("used", Napi::Number::New(env, double(SegmentCache::shared().used())));
+    return o;
+  });
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #if defined(__GLIBC__)
   // Decoded columns are large, short-lived blocks. glibc would mmap/munmap each one, so every
@@ -267,6 +293,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readLayout", Napi::Function::New(env, ReadLayout));
   exports.Set("fileStatistics", Napi::Function::New(env, FileStatistics));
   exports.Set("describeSegment", Napi::Function::New(env, DescribeSegment));
+  exports.Set("segmentCache", Napi::Function::New(env, SegmentCacheInfo));
   register_write(env, exports);
   return exports;
 }

@@ -10,29 +10,68 @@ Bytes SegmentSet::get(uint32_t id) const {
   return it->second;
 }
 
-bool SegmentCache::get(uint32_t seg, Column& out) {
+static uint64_t cache_key(uint64_t file, uint32_t seg) { return (file << 32) | seg; }
+
+SegmentCache& SegmentCache::shared() {
+  static SegmentCache cache(1ull << 30);
+  return cache;
+}
+
+bool SegmentCache::get(uint64_t file, uint32_t seg, Column& out) {
   std::lock_guard<std::mutex> g(mu_);
-  auto it = map_.find(seg);
+  auto it = map_.find(cache_key(file, seg));
   if (it == map_.end()) return false;
   lru_.splice(lru_.begin(), lru_, it->second.pos);
   out = it->second.col;
   return true;
 }
 
-void SegmentCache::put(uint32_t seg, const Column& c) {
+void SegmentCache::put(uint64_t file, uint32_t seg, const Column& c) {
   uint64_t n = c.nbytes();
-  if (n > capacity_ / 4) return;
   std::lock_guard<std::mutex> g(mu_);
-  if (map_.count(seg)) return;
-  lru_.push_front(seg);
-  map_[seg] = Entry{c, lru_.begin()};
+  if (n > capacity_ / 4) return;
+  uint64_t k = cache_key(file, seg);
+  if (map_.count(k)) return;
+  lru_.push_front(k);
+  map_[k] = Entry{c, lru_.begin()};
+  by_file_[file].push_back(seg);
   used_ += n;
+  evict_locked();
+}
+
+void SegmentCache::evict_locked() {
   while (used_ > capacity_ && !lru_.empty()) {
-    uint32_t victim = lru_.back();
+    uint64_t victim = lru_.back();
     lru_.pop_back();
-    used_ -= map_[victim].col.nbytes();
-    map_.erase(victim);
+    auto it = map_.find(victim);
+    used_ -= it->second.col.nbytes();
+    map_.erase(it);
   }
+}
+
+void SegmentCache::erase_file(uint64_t file) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto f = by_file_.find(file);
+  if (f == by_file_.end()) return;
+  for (uint32_t seg : f->second) {
+    auto it = map_.find(cache_key(file, seg));
+    if (it == map_.end()) continue;
+    used_ -= it->second.col.nbytes();
+    lru_.erase(it->second.pos);
+    map_.erase(it);
+  }
+  by_file_.erase(f);
+}
+
+void SegmentCache::set_capacity(uint64_t capacity) {
+  std::lock_guard<std::mutex> g(mu_);
+  capacity_ = capacity;
+  evict_locked();
+}
+
+uint64_t SegmentCache::used() {
+  std::lock_guard<std::mutex> g(mu_);
+  return used_;
 }
 
 static const LayoutNode& node_at(const FileMeta& m, uint32_t id) {
@@ -70,7 +109,7 @@ void LayoutReader::plan(uint32_t id, uint64_t start, uint64_t end, std::vector<u
 Column LayoutReader::read_flat(const LayoutNode& n, const SegmentSet& segs, Allocator& a) {
   uint32_t sid = n.segments[0];
   Column cached;
-  if (cache_ && cache_->get(sid, cached)) {
+  if (cache_ && cache_->get(file_id_, sid, cached)) {
     if (cached.length != n.row_count) corrupt("cached segment length mismatch");
     return cached;
   }
@@ -79,7 +118,7 @@ Column LayoutReader::read_flat(const LayoutNode& n, const SegmentSet& segs, Allo
   Segment seg = Segment::parse(b);
   DecodeCtx ctx{meta_.array_ids, a};
   Column c = ctx.decode(ArrayNode(&seg, seg.array.table(0)), n.dtype, n.row_count);
-  if (cache_) cache_->put(sid, c);
+  if (cache_) cache_->put(file_id_, sid, c);
   return c;
 }
 

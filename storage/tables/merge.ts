@@ -1,0 +1,202 @@
+/**
+ * Merging key-sorted streams into one key-sorted stream with unique keys.
+ *
+ * Used two ways: fragments of one column group that overlap (newest wins per column, tombstones
+ * delete), and column groups of one table zipped into rows (an outer join on the key, every
+ * source contributing its own columns). Runs of keys that only one source has are emitted as
+ * zero-copy slices; only equal keys are resolved row by row.
+ */
+import { type Data, type DataType, type Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+
+import { concatData, nullData } from '../arrow/concat.js';
+import { compareKeys, type KeyBlock, type KeyCodec, keyAt, lowerBound } from './key-codec.js';
+
+export interface SortedSource {
+  /** Batches holding the key columns (by key field name) and this source's columns; keys ascending and unique. */
+  readonly batches: AsyncIterable<RecordBatch>;
+  /** Higher wins when several sources hold a key. */
+  readonly priority: number;
+  /** The source's keys are deletions. */
+  readonly tombstone: boolean;
+  /** True when the source holds a (live) value for output column `name`. */
+  has(name: string): boolean;
+}
+
+interface Cursor {
+  readonly src: SortedSource;
+  readonly it: AsyncIterator<RecordBatch>;
+  batch: RecordBatch | null;
+  keys: KeyBlock | null;
+  row: number;
+  /** Output column → child index in the current batch (-1 absent). */
+  cols: Int32Array;
+  keyCols: Int32Array;
+}
+
+type Piece =
+  | { readonly kind: 'run'; readonly cur: { batch: RecordBatch; cols: Int32Array; keyCols: Int32Array }; readonly start: number; readonly end: number; readonly src: SortedSource }
+  | { readonly kind: 'row'; readonly key: { batch: RecordBatch; keyCols: Int32Array; row: number }; readonly cells: ({ batch: RecordBatch; col: number; row: number } | null)[] };
+
+export interface MergeOptions {
+  /** Rows per output batch when rows are resolved one by one (runs may be larger). */
+  readonly batchRows?: number;
+}
+
+/** Key fields + `fields`, as one batch schema. */
+export function outputSchema(keyFields: readonly Field[], fields: readonly Field[]): Schema {
+  return new Schema([...keyFields, ...fields]);
+}
+
+/**
+ * Merges `sources` by key. Output batches have the key columns, then `fields` (null where no
+ * live source holds a value). A key whose highest-priority holder is a tombstone is dropped;
+ * per column, the value comes from the highest-priority source that has the column, unless a
+ * tombstone of higher priority deleted the row first.
+ */
+export async function* mergeSorted(
+  codec: KeyCodec,
+  sources: readonly SortedSource[],
+  fields: readonly Field[],
+  opts: MergeOptions = {},
+): AsyncGenerator<RecordBatch> {
+  const keyFields = codec.fields;
+  const schema = outputSchema(keyFields, fields);
+  const batchRows = opts.batchRows ?? 8192;
+  const cursors: Cursor[] = sources.map((src) => ({
+    src,
+    it: src.batches[Symbol.asyncIterator](),
+    batch: null,
+    keys: null,
+    row: 0,
+    cols: new Int32Array(fields.length),
+    keyCols: new Int32Array(keyFields.length),
+  }));
+  let pieces: Piece[] = [];
+  let pending = 0;
+
+  const load = async (c: Cursor): Promise<boolean> => {
+    for (;;) {
+      const r = await c.it.next();
+      if (r.done) return false;
+      const b = r.value;
+      if (b.numRows === 0) continue;
+      const names = b.schema.fields.map((f) => f.name);
+      c.batch = b;
+      c.row = 0;
+      // Fresh arrays per batch: pieces keep references to the previous ones.
+      c.keyCols = Int32Array.from(keyFields, (f) => names.indexOf(f.name));
+      c.cols = Int32Array.from(fields, (f) => (c.src.has(f.name) ? names.indexOf(f.name) : -1));
+      c.keys = codec.encode(Array.from(c.keyCols, (i) => b.data.children[i]!));
+      return true;
+    }
+  };
+
+  const flush = (): RecordBatch | null => {
+    if (pending === 0) return null;
+    const out = assemble(schema, keyFields.length, fields, pieces, pending);
+    pieces = [];
+    pending = 0;
+    return out;
+  };
+
+  let live: Cursor[] = [];
+  try {
+    for (const c of cursors) if (await load(c)) live.push(c);
+    while (live.length > 0) {
+      // Pick the cursor with the smallest key and everything tied with it.
+      let m = live[0]!;
+      for (let i = 1; i < live.length; i++) {
+        const c = live[i]!;
+        if (compareKeys(c.keys!, c.row, m.keys!, m.row) < 0) m = c;
+      }
+      const tied: Cursor[] = [m];
+      let next: Cursor | null = null; // smallest key above m's
+      for (const c of live) {
+        if (c === m) continue;
+        const d = compareKeys(c.keys!, c.row, m.keys!, m.row);
+        if (d === 0) tied.push(c);
+        else if (next === null || compareKeys(c.keys!, c.row, next.keys!, next.row) < 0) next = c;
+      }
+      if (tied.length === 1) {
+        const end = next === null ? m.batch!.numRows : lowerBound(m.keys!, keyAt(next.keys!, next.row), m.row + 1, m.batch!.numRows);
+        if (!m.src.tombstone) {
+          pieces.push({ kind: 'run', cur: { batch: m.batch!, cols: m.cols, keyCols: m.keyCols }, start: m.row, end, src: m.src });
+          pending += end - m.row;
+        }
+        m.row = end;
+      } else {
+        tied.sort((a, b) => b.src.priority - a.src.priority);
+        if (!tied[0]!.src.tombstone) {
+          const cells = fields.map((_, k) => {
+            for (const c of tied) {
+              if (c.src.tombstone) return null;
+              const col = c.cols[k]!;
+              if (col >= 0) return { batch: c.batch!, col, row: c.row };
+            }
+            return null;
+          });
+          pieces.push({ kind: 'row', key: { batch: m.batch!, keyCols: m.keyCols, row: m.row }, cells });
+          pending++;
+        }
+        for (const c of tied) c.row++;
+      }
+      const still: Cursor[] = [];
+      for (const c of live) if (c.row < c.batch!.numRows || (await load(c))) still.push(c);
+      live = still;
+      if (pending >= batchRows) {
+        const out = flush();
+        if (out) yield out;
+      }
+    }
+    const out = flush();
+    if (out) yield out;
+  } finally {
+    await Promise.all(cursors.map((c) => c.it.return?.()));
+  }
+}
+
+function assemble(schema: Schema, nKeys: number, fields: readonly Field[], pieces: readonly Piece[], rows: number): RecordBatch {
+  const children: Data[] = [];
+  for (let k = 0; k < nKeys; k++) {
+    const type = schema.fields[k]!.type as DataType;
+    children.push(
+      concatData(
+        type,
+        pieces.map((p) => (p.kind === 'run' ? p.cur.batch.data.children[p.cur.keyCols[k]!]!.slice(p.start, p.end - p.start) : p.key.batch.data.children[p.key.keyCols[k]!]!.slice(p.key.row, 1))),
+      ),
+    );
+  }
+  fields.forEach((f, j) => {
+    const type = f.type as DataType;
+    const parts: Data[] = [];
+    for (const p of pieces) {
+      if (p.kind === 'run') {
+        const col = p.cur.cols[j]!;
+        parts.push(col >= 0 ? p.cur.batch.data.children[col]!.slice(p.start, p.end - p.start) : nullData(type, p.end - p.start));
+      } else {
+        const cell = p.cells[j];
+        parts.push(cell ? cell.batch.data.children[cell.col]!.slice(cell.row, 1) : nullData(type, 1));
+      }
+    }
+    children.push(concatData(type, parts));
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
+}
+
+/**
+ * Reshapes a batch that has the key columns and some of `fields` into exactly key columns +
+ * `fields` (absent or excluded columns become nulls).
+ */
+export function conform(batch: RecordBatch, keyFields: readonly Field[], fields: readonly Field[], present: (name: string) => boolean): RecordBatch {
+  const names = batch.schema.fields.map((f) => f.name);
+  const schema = outputSchema(keyFields, fields);
+  const n = batch.numRows;
+  const children = [
+    ...keyFields.map((f) => batch.data.children[names.indexOf(f.name)]!),
+    ...fields.map((f) => {
+      const i = names.indexOf(f.name);
+      return i >= 0 && present(f.name) ? batch.data.children[i]! : nullData(f.type as DataType, n);
+    }),
+  ];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+}

@@ -1,0 +1,488 @@
+/**
+ * Reading one table version: scans and point lookups (take).
+ *
+ * A scan reads only the column groups its columns and filter need. Per group, fragments are
+ * pruned by key span, then grouped into clusters of overlapping spans (sorted by key): a
+ * cluster of one fragment streams straight from the file (zone maps prune, the filter is
+ * pushed into the file scan); a larger cluster is merged (newest wins per column, tombstones
+ * delete). Several groups are then zipped on the key. Rows come out sorted by key.
+ */
+import { type Data, type DataType, Field, makeData, RecordBatch, Schema, Struct, Table, Vector } from 'apache-arrow';
+
+import { EngineError } from '../../errors.js';
+import { concatBatches, concatData } from '../arrow/concat.js';
+import { takeData } from '../arrow/take.js';
+import { and, evalRow, type Literal, type Predicate, predicateColumns } from '../vortex/predicate.js';
+import { type GroupFields, logicalSchema, project, type Projection, qualify, resolveProjection } from './columns.js';
+import { renameColumns } from './fragments.js';
+import {
+  compareBytes,
+  compareKeyTo,
+  fromHex,
+  type KeyBlock,
+  keyAt,
+  keyBlockOf,
+  lowerBound,
+  prefixEnd,
+  sortUniqueLast,
+} from './key-codec.js';
+import type { FragmentEntry, RangeTombstone } from './manifest.js';
+import { conform, mergeSorted, type SortedSource } from './merge.js';
+import { type GroupState, priorityOf, type TableCore, type TableState } from './table-core.js';
+
+/** A key or key prefix of a table (see `Table.key`). */
+export class Key {
+  constructor(
+    readonly parts: readonly unknown[],
+    /** Normalized bytes. */
+    readonly bytes: Uint8Array,
+  ) {}
+}
+
+export interface ScanOptions {
+  /** Column paths: key columns, `url`, `context` (a whole group), `image.meta.status_code`. Default: all. */
+  readonly columns?: readonly string[];
+  /** Rows must satisfy this (column paths as above). */
+  readonly where?: Predicate;
+  /** Only keys starting with this prefix. */
+  readonly prefix?: Key;
+  /** Stop after this many rows. */
+  readonly limit?: number;
+  /** Rows per merged batch (default 8192). */
+  readonly batchRows?: number;
+}
+
+export interface ScanMetrics {
+  fragmentsTotal: number;
+  fragmentsPruned: number;
+  fragmentsRead: number;
+  clustersMerged: number;
+  rowsReturned: number;
+}
+
+interface KeyRange {
+  lo?: Uint8Array;
+  hi?: Uint8Array;
+}
+
+const conjuncts = (p: Predicate | undefined): Predicate[] => (p === undefined ? [] : p.op === 'and' ? p.args.flatMap(conjuncts) : [p]);
+
+function renamePredicate(p: Predicate, rename: (c: string) => string): Predicate {
+  switch (p.op) {
+    case 'and':
+    case 'or':
+      return { op: p.op, args: p.args.map((a) => renamePredicate(a, rename)) };
+    case 'not':
+      return { op: 'not', arg: renamePredicate(p.arg, rename) };
+    default:
+      return { ...p, column: rename(p.column) } as Predicate;
+  }
+}
+
+/** Keeps the rows of `batch` that satisfy `p` (columns by batch column name). */
+export function filterBatch(batch: RecordBatch, p: Predicate): RecordBatch {
+  const names = batch.schema.fields.map((f) => f.name);
+  const vecs = new Map<string, Vector>();
+  for (const c of predicateColumns(p)) {
+    const i = names.indexOf(c);
+    if (i < 0) throw new EngineError('unknown-column', `no column "${c}"`);
+    vecs.set(c, new Vector([batch.data.children[i]!]));
+  }
+  const keep: number[] = [];
+  for (let r = 0; r < batch.numRows; r++) if (evalRow(p, (c) => vecs.get(c)!.get(r)) === true) keep.push(r);
+  if (keep.length === batch.numRows) return batch;
+  const idx = Uint32Array.from(keep);
+  const children = batch.data.children.map((d) => takeData(d, idx));
+  return new RecordBatch(batch.schema, makeData({ type: new Struct(batch.schema.fields), length: keep.length, nullCount: 0, children }));
+}
+
+export class Snapshot {
+  readonly metrics: ScanMetrics = { fragmentsTotal: 0, fragmentsPruned: 0, fragmentsRead: 0, clustersMerged: 0, rowsReturned: 0 };
+
+  constructor(
+    private readonly core: TableCore,
+    readonly state: TableState,
+  ) {}
+
+  get version(): number {
+    return this.state.doc.version;
+  }
+
+  /** Commit time of this version. */
+  get asof(): Date {
+    return new Date(Math.floor(this.state.doc.committedAt / 1000));
+  }
+
+  private groupFields(): GroupFields[] {
+    return [...this.state.groups.values()].map((g) => ({ path: g.doc.path, fields: g.fields }));
+  }
+
+  /** The full schema: key columns, then every group's columns nested by path. */
+  schema(): Schema {
+    return logicalSchema(this.core.keyFields, this.groupFields());
+  }
+
+  /** Derives a key range from conjuncts on a prefix of the key columns. */
+  private keyRange(where: Predicate | undefined, prefix: Key | undefined): KeyRange {
+    const r: KeyRange = {};
+    const tighten = (lo?: Uint8Array, hi?: Uint8Array): void => {
+      if (lo && (!r.lo || compareBytes(lo, r.lo) > 0)) r.lo = lo;
+      if (hi && (!r.hi || compareBytes(hi, r.hi) < 0)) r.hi = hi;
+    };
+    if (prefix) tighten(prefix.bytes, prefixEnd(prefix.bytes));
+    const cs = conjuncts(where);
+    const keyNames = this.core.keyFields.map((f) => f.name);
+    const eqs: Literal[] = [];
+    for (const name of keyNames) {
+      const e = cs.find((c) => c.op === '=' && c.column === name);
+      if (!e || e.op !== '=') break;
+      eqs.push(e.value);
+    }
+    try {
+      if (eqs.length > 0) {
+        const p = this.core.codec.encodeValues(eqs);
+        tighten(p, prefixEnd(p));
+      }
+      const next = keyNames[eqs.length];
+      if (next !== undefined) {
+        for (const c of cs) {
+          if (c.op !== '<' && c.op !== '<=' && c.op !== '>' && c.op !== '>=') continue;
+          if (c.column !== next || c.value === null) continue;
+          const k = this.core.codec.encodeValues([...eqs, c.value]);
+          if (c.op === '>=') tighten(k);
+          else if (c.op === '>') tighten(prefixEnd(k));
+          else if (c.op === '<') tighten(undefined, k);
+          else tighten(undefined, prefixEnd(k));
+        }
+      }
+    } catch {
+      // A literal that does not fit the key type: no range from it (the filter still applies).
+    }
+    return r;
+  }
+
+  private inRange(f: FragmentEntry, r: KeyRange): boolean {
+    if (r.lo && compareBytes(fromHex(f.maxKey), r.lo) < 0) return false;
+    if (r.hi && compareBytes(fromHex(f.minKey), r.hi) >= 0) return false;
+    return true;
+  }
+
+  /** Range tombstones that delete some rows of fragment f. */
+  private rangeTombstonesFor(f: FragmentEntry): RangeTombstone[] {
+    return this.state.doc.rangeTombstones.filter(
+      (t) =>
+        priorityOf({ seq: t.seq, ord: t.ord }) > priorityOf(f) &&
+        compareBytes(fromHex(f.maxKey), fromHex(t.lo)) >= 0 &&
+        (t.hi === null || compareBytes(fromHex(f.minKey), fromHex(t.hi)) < 0),
+    );
+  }
+
+  /** Fragments in range, sorted by min key, split into clusters of overlapping spans. */
+  private clusters(fragments: readonly FragmentEntry[], r: KeyRange): FragmentEntry[][] {
+    this.metrics.fragmentsTotal += fragments.length;
+    const kept = fragments.filter((f) => this.inRange(f, r));
+    this.metrics.fragmentsPruned += fragments.length - kept.length;
+    kept.sort((a, b) => compareBytes(fromHex(a.minKey), fromHex(b.minKey)) || priorityOf(a) - priorityOf(b));
+    const out: FragmentEntry[][] = [];
+    let max: Uint8Array | null = null;
+    for (const f of kept) {
+      const min = fromHex(f.minKey);
+      if (max !== null && compareBytes(min, max) <= 0) out[out.length - 1]!.push(f);
+      else out.push([f]);
+      const fmax = fromHex(f.maxKey);
+      if (max === null || compareBytes(fmax, max) > 0) max = fmax;
+    }
+    return out;
+  }
+
+  /** Drops rows of a fragment's batches that range tombstones delete. */
+  private async *applyRangeTombstones(batches: AsyncIterable<RecordBatch>, ts: readonly RangeTombstone[]): AsyncGenerator<RecordBatch> {
+    const keyFields = this.core.keyFields;
+    const bounds = ts.map((t) => ({ lo: fromHex(t.lo), hi: t.hi === null ? null : fromHex(t.hi) }));
+    for await (const b of batches) {
+      const names = b.schema.fields.map((f) => f.name);
+      const keys = this.core.codec.encode(keyFields.map((kf) => b.data.children[names.indexOf(kf.name)]!));
+      const keep: number[] = [];
+      for (let i = 0; i < b.numRows; i++) {
+        if (!bounds.some((t) => compareKeyTo(keys, i, t.lo) >= 0 && (t.hi === null || compareKeyTo(keys, i, t.hi) < 0))) keep.push(i);
+      }
+      if (keep.length === b.numRows) yield b;
+      else if (keep.length > 0) {
+        const idx = Uint32Array.from(keep);
+        yield new RecordBatch(b.schema, makeData({ type: new Struct(b.schema.fields), length: keep.length, nullCount: 0, children: b.data.children.map((d) => takeData(d, idx)) }));
+      }
+    }
+  }
+
+  /** Field presence in a fragment: stored in it and not older than the field's `since`. */
+  private present(g: GroupState | undefined, f: FragmentEntry): (name: string) => boolean {
+    const cols = new Set(f.columns);
+    return (name) => cols.has(name) && f.seq >= (g?.since.get(name) ?? 0);
+  }
+
+  /**
+   * One group's rows in key order: key columns + `fields` (local names). `keyWhere` (key
+   * columns only) is safe to push into every fragment; `where` (local names) is applied to the
+   * group's final rows.
+   */
+  private async *groupRows(
+    g: GroupState | undefined,
+    fragments: readonly FragmentEntry[],
+    fields: readonly Field[],
+    r: KeyRange,
+    keyWhere: Predicate | undefined,
+    where: Predicate | undefined,
+    batchRows: number,
+  ): AsyncGenerator<RecordBatch> {
+    const keyFields = this.core.keyFields;
+    const keyNames = keyFields.map((f) => f.name);
+    const read = async function* (this: Snapshot, f: FragmentEntry, p: Predicate | undefined): AsyncGenerator<RecordBatch> {
+      this.metrics.fragmentsRead++;
+      const file = await this.core.files.get(f.path);
+      const present = this.present(g, f);
+      const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
+      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}) });
+    }.bind(this);
+    for (const cluster of this.clusters(fragments, r)) {
+      const f0 = cluster[0]!;
+      if (cluster.length === 1 && !f0.tombstone && this.rangeTombstonesFor(f0).length === 0) {
+        const present = this.present(g, f0);
+        const whereCols = where ? [...predicateColumns(where)] : [];
+        const pushAll = whereCols.every((c) => keyNames.includes(c) || present(c));
+        const p = pushAll ? (where && keyWhere ? and(keyWhere, where) : (where ?? keyWhere)) : keyWhere;
+        for await (const b of read(f0, p)) {
+          const out = conform(b, keyFields, fields, present);
+          const filtered = !pushAll && where ? filterBatch(out, where) : out;
+          if (filtered.numRows > 0) yield filtered;
+        }
+        continue;
+      }
+      this.metrics.clustersMerged++;
+      const sources: SortedSource[] = cluster.map((f) => {
+        const ts = this.rangeTombstonesFor(f);
+        const rows = read(f, keyWhere);
+        return {
+          batches: ts.length ? this.applyRangeTombstones(rows, ts) : rows,
+          priority: priorityOf(f),
+          tombstone: f.tombstone,
+          has: this.present(g, f),
+        };
+      });
+      for await (const b of mergeSorted(this.core.codec, sources, fields, { batchRows })) {
+        const out = where ? filterBatch(b, where) : b;
+        if (out.numRows > 0) yield out;
+      }
+    }
+  }
+
+  /** Merged rows of fragments of one group (all of the job's overlaps), for compaction. @internal */
+  compactionRows(g: GroupState | undefined, fragments: readonly FragmentEntry[], fields: readonly Field[]): AsyncGenerator<RecordBatch> {
+    return this.groupRows(g, fragments, fields, {}, undefined, undefined, 65536);
+  }
+
+  /** Resolves a projection plus the filter's columns. */
+  private plan(opts: ScanOptions): { proj: Projection; reads: Map<string, Set<string>> } {
+    const proj = resolveProjection(this.core.keyFields, this.groupFields(), opts.columns);
+    const reads = new Map([...proj.reads].map(([g, s]) => [g, new Set(s)]));
+    if (opts.where) {
+      const keyNames = new Set(this.core.keyFields.map((f) => f.name));
+      for (const c of predicateColumns(opts.where)) {
+        if (keyNames.has(c)) continue;
+        const wp = resolveProjection(this.core.keyFields, this.groupFields(), [c]);
+        for (const [g, s] of wp.reads) {
+          const t = reads.get(g) ?? new Set<string>();
+          for (const x of s) t.add(x);
+          reads.set(g, t);
+        }
+        if ([...wp.reads.values()].reduce((n, s) => n + s.size, 0) !== 1 || wp.outputs[0]?.kind === 'struct') {
+          throw new EngineError('invalid-argument', `filters compare plain columns; "${c}" is a struct or a column group`);
+        }
+      }
+    }
+    return { proj, reads };
+  }
+
+  /** Streams rows in key order (see ScanOptions). */
+  async *scan(opts: ScanOptions = {}): AsyncGenerator<RecordBatch> {
+    const { proj, reads } = this.plan(opts);
+    const keyFields = this.core.keyFields;
+    const keyNames = new Set(keyFields.map((f) => f.name));
+    const batchRows = opts.batchRows ?? 8192;
+    const r = this.keyRange(opts.where, opts.prefix);
+    const cs = conjuncts(opts.where);
+    const keyOnly = cs.filter((c) => [...predicateColumns(c)].every((x) => keyNames.has(x)));
+    const rest = cs.filter((c) => !keyOnly.includes(c));
+    const keyWhere = keyOnly.length === 0 ? undefined : keyOnly.length === 1 ? keyOnly[0]! : and(...keyOnly);
+    const restWhere = rest.length === 0 ? undefined : rest.length === 1 ? rest[0]! : and(...rest);
+    let remaining = opts.limit ?? Infinity;
+    if (remaining <= 0) return;
+
+    let flat: AsyncIterable<RecordBatch>;
+    const groups = [...reads.keys()];
+    if (groups.length === 0) {
+      // Keys only: the key space knows every key.
+      flat = this.groupRows(undefined, this.state.keySpace, [], r, keyWhere, undefined, batchRows);
+      if (restWhere) throw new EngineError('internal', 'a key-only scan has a non-key filter');
+    } else {
+      const streams = groups.map((gp) => {
+        const g = this.state.groups.get(gp)!;
+        const fields = g.fields.filter((f) => reads.get(gp)!.has(f.name));
+        // A filter on this group alone can run inside it (before the zip).
+        const local = groups.length === 1 ? restWhere : undefined;
+        const localNamed = local ? renamePredicate(local, (c) => (keyNames.has(c) ? c : c.slice(gp === '' ? 0 : gp.length + 1))) : undefined;
+        const rows = this.groupRows(g, g.fragments, fields, r, keyWhere, localNamed, batchRows);
+        return { gp, fields, rows: mapAsync(rows, (b) => renameColumns(b, (n) => (keyNames.has(n) ? n : qualify(gp, n)))) };
+      });
+      if (streams.length === 1) flat = streams[0]!.rows;
+      else {
+        const allFields = streams.flatMap((s) => s.fields.map((f) => new Field(qualify(s.gp, f.name), f.type, true)));
+        const sources: SortedSource[] = streams.map((s, i) => {
+          const mine = new Set(s.fields.map((f) => qualify(s.gp, f.name)));
+          return { batches: s.rows, priority: i, tombstone: false, has: (n) => mine.has(n) };
+        });
+        const zipped = mergeSorted(this.core.codec, sources, allFields, { batchRows });
+        flat = restWhere ? mapAsync(zipped, (b) => filterBatch(b, restWhere)) : zipped;
+      }
+    }
+    for await (const b of flat) {
+      if (b.numRows === 0) continue;
+      const out = project(proj, b.numRows > remaining ? b.slice(0, remaining) : b);
+      remaining -= out.numRows;
+      this.metrics.rowsReturned += out.numRows;
+      yield out;
+      if (remaining <= 0) return;
+    }
+  }
+
+  /** The scan as one Arrow Table. */
+  async read(opts: ScanOptions = {}): Promise<Table> {
+    const batches: RecordBatch[] = [];
+    for await (const b of this.scan(opts)) batches.push(b);
+    if (batches.length === 0) return new Table(this.plan(opts).proj.schema);
+    return new Table(batches);
+  }
+
+  /**
+   * Rows of the given keys (those that exist), in key order: point lookups that read only the
+   * decode units holding the keys.
+   */
+  async take(keys: KeyBlock, opts: { columns?: readonly string[] } = {}): Promise<Table> {
+    const { proj, reads } = this.plan({ ...(opts.columns ? { columns: opts.columns } : {}) });
+    const order = sortUniqueLast(keys);
+    const q = keyBlockOf(Array.from(order, (i) => keyAt(keys, i)));
+    const keyFields = this.core.keyFields;
+    const keyNames = new Set(keyFields.map((f) => f.name));
+    const groups = [...reads.keys()];
+    const groupBatch = async (g: GroupState | undefined, fragments: readonly FragmentEntry[], fields: readonly Field[]): Promise<RecordBatch | null> => {
+      const r: KeyRange = {};
+      if (q.length) {
+        r.lo = keyAt(q, 0);
+        const hi = prefixEnd(keyAt(q, q.length - 1));
+        if (hi) r.hi = hi;
+      }
+      const parts: RecordBatch[] = [];
+      for (const cluster of this.clusters(fragments, r)) {
+        const found = await Promise.all(cluster.map(async (f) => ({ f, b: await this.lookup(g, f, q, fields) })));
+        const hits = found.filter((x) => x.b !== null) as { f: FragmentEntry; b: RecordBatch }[];
+        if (hits.length === 0) continue;
+        const ts = (f: FragmentEntry): RangeTombstone[] => this.rangeTombstonesFor(f);
+        if (hits.length === 1 && !hits[0]!.f.tombstone && ts(hits[0]!.f).length === 0) {
+          parts.push(conform(hits[0]!.b, keyFields, fields, this.present(g, hits[0]!.f)));
+          continue;
+        }
+        const sources: SortedSource[] = hits.map(({ f, b }) => ({
+          batches: ts(f).length ? this.applyRangeTombstones(once(b), ts(f)) : once(b),
+          priority: priorityOf(f),
+          tombstone: f.tombstone,
+          has: this.present(g, f),
+        }));
+        for await (const m of mergeSorted(this.core.codec, sources, fields, { batchRows: 1 << 20 })) parts.push(m);
+      }
+      return parts.length === 0 ? null : concatBatches(parts);
+    };
+    let flat: RecordBatch | null;
+    if (groups.length === 0) flat = await groupBatch(undefined, this.state.keySpace, []);
+    else {
+      const per = await Promise.all(
+        groups.map(async (gp) => {
+          const g = this.state.groups.get(gp)!;
+          const fields = g.fields.filter((f) => reads.get(gp)!.has(f.name));
+          const b = await groupBatch(g, g.fragments, fields);
+          return { gp, fields, b: b && renameColumns(b, (n) => (keyNames.has(n) ? n : qualify(gp, n))) };
+        }),
+      );
+      if (per.length === 1) flat = per[0]!.b;
+      else {
+        const allFields = per.flatMap((s) => s.fields.map((f) => new Field(qualify(s.gp, f.name), f.type, true)));
+        const sources: SortedSource[] = per
+          .filter((s) => s.b !== null)
+          .map((s, i) => {
+            const mine = new Set(s.fields.map((f) => qualify(s.gp, f.name)));
+            return { batches: once(s.b!), priority: i, tombstone: false, has: (n: string) => mine.has(n) };
+          });
+        const parts: RecordBatch[] = [];
+        for await (const m of mergeSorted(this.core.codec, sources, allFields, { batchRows: 1 << 20 })) parts.push(m);
+        flat = parts.length ? concatBatches(parts) : null;
+      }
+    }
+    if (!flat || flat.numRows === 0) return new Table(proj.schema);
+    return new Table([project(proj, flat)]);
+  }
+
+  /** Rows of fragment f whose keys are in q (sorted, unique): key columns + present fields. */
+  private async lookup(g: GroupState | undefined, f: FragmentEntry, q: KeyBlock, fields: readonly Field[]): Promise<RecordBatch | null> {
+    const lo = lowerBound(q, fromHex(f.minKey));
+    const maxEnd = prefixEnd(fromHex(f.maxKey));
+    const hi = maxEnd ? lowerBound(q, maxEnd, lo) : q.length;
+    if (hi <= lo) return null;
+    const index = await this.core.keyIndex(f);
+    const rows: number[] = [];
+    let from = 0;
+    for (let i = lo; i < hi; i++) {
+      const k = keyAt(q, i);
+      const r = lowerBound(index, k, from);
+      if (r < index.length && compareKeyTo(index, r, k) === 0) rows.push(r);
+      from = r;
+    }
+    if (rows.length === 0) return null;
+    this.metrics.fragmentsRead++;
+    const file = await this.core.files.get(f.path);
+    const present = this.present(g, f);
+    const cols = [...this.core.keyFields, ...fields.filter((x) => present(x.name))];
+    const datas = await Promise.all(cols.map((c) => takeRows(file, c, rows)));
+    const schema = new Schema(cols);
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children: datas }));
+  }
+
+  /** Fragments of the key space and of every group, for `manifests` listings. */
+  manifests(): { keySpace: readonly FragmentEntry[]; groups: { path: string; fragments: readonly FragmentEntry[] }[] } {
+    return {
+      keySpace: this.state.keySpace,
+      groups: [...this.state.groups.values()].map((g) => ({ path: g.doc.path, fragments: g.fragments })),
+    };
+  }
+}
+
+/** Rows `rows` (ascending) of one column of a file, reading only the decode units holding them. */
+async function takeRows(file: { chunkBounds(c: string): number[]; readColumn(c: string, a: number, b: number): Promise<Data> }, field: Field, rows: readonly number[]): Promise<Data> {
+  const bounds = file.chunkBounds(field.name);
+  const groups: { a: number; b: number; idx: number[] }[] = [];
+  let k = 0;
+  for (const r of rows) {
+    while (bounds[k + 1]! <= r) k++;
+    const last = groups[groups.length - 1];
+    if (last && last.a === bounds[k]) last.idx.push(r - last.a);
+    else groups.push({ a: bounds[k]!, b: bounds[k + 1]!, idx: [r - bounds[k]!] });
+  }
+  const parts = await Promise.all(groups.map(async (gr) => takeData(await file.readColumn(field.name, gr.a, gr.b), Uint32Array.from(gr.idx))));
+  return concatData(field.type as DataType, parts);
+}
+
+async function* once(b: RecordBatch): AsyncGenerator<RecordBatch> {
+  yield b;
+}
+
+async function* mapAsync<T, U>(it: AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {
+  for await (const x of it) yield f(x);
+}
+

@@ -1,0 +1,173 @@
+/**
+ * What every part of a table shares: where it lives, its key codec, and loading of versions
+ * (a version document plus the manifests it names, cached: they are immutable).
+ */
+import type { Field } from 'apache-arrow';
+
+import { EngineError, isErrorCode } from '../../errors.js';
+import type { ObjectStore } from '../object-store/object-store.js';
+import { concatData } from '../arrow/concat.js';
+import { fieldFromJSON, schemaFromJSON } from './arrow-json.js';
+import { FragmentFiles } from './fragments.js';
+import { type KeyBlock, KeyCodec } from './key-codec.js';
+import {
+  type FragmentEntry,
+  type GroupDoc,
+  MANIFEST_FORMAT,
+  type ManifestDoc,
+  parseDoc,
+  VERSION_FORMAT,
+  type VersionDoc,
+} from './manifest.js';
+import { VersionLog } from './version-log.js';
+
+export interface GroupState {
+  readonly doc: GroupDoc;
+  readonly fields: readonly Field[];
+  /** Field name → version from which stored values count (values in older fragments are dropped). */
+  readonly since: ReadonlyMap<string, number>;
+  readonly fragments: readonly FragmentEntry[];
+}
+
+/** One table version, loaded. */
+export interface TableState {
+  readonly doc: VersionDoc;
+  readonly keySpace: readonly FragmentEntry[];
+  readonly groups: ReadonlyMap<string, GroupState>;
+}
+
+/** Priority of a fragment's rows: newer commits, then later writes in one commit, win. */
+export const priorityOf = (f: { seq: number; ord: number }): number => f.seq * 1_000_000 + f.ord;
+
+export type AsOf = Date | number | string;
+
+const KEY_INDEX_BUDGET = 512 * 1024 * 1024;
+
+export class TableCore {
+  readonly log: VersionLog;
+  readonly files: FragmentFiles;
+  readonly codec: KeyCodec;
+  readonly keyFields: readonly Field[];
+  private readonly manifests = new Map<string, Promise<ManifestDoc>>();
+  private readonly keyIndexes = new Map<string, Promise<KeyBlock>>();
+  private keyIndexBytes = 0;
+
+  constructor(
+    readonly store: ObjectStore,
+    /** Directory of the table in the store: `tables/<id>`. */
+    readonly dir: string,
+    readonly id: string,
+    readonly identifier: string,
+    keySchema: VersionDoc['keySchema'],
+  ) {
+    this.log = new VersionLog(store, dir);
+    this.files = new FragmentFiles(store, dir);
+    this.keyFields = schemaFromJSON(keySchema).map((f) => f.clone({ nullable: false }));
+    this.codec = new KeyCodec(this.keyFields);
+  }
+
+  async readVersion(v: number): Promise<VersionDoc> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.log.read(v);
+    } catch (e) {
+      if (isErrorCode(e, 'object-not-found')) throw new EngineError('snapshot-not-found', `table ${this.identifier} has no version ${v}`, { details: { version: v } });
+      throw e;
+    }
+    const doc = parseDoc<VersionDoc>(bytes, VERSION_FORMAT, this.log.key(v));
+    if (doc.version !== v || doc.table !== this.id) throw new EngineError('table-corrupt', `${this.log.key(v)} describes another version or table`);
+    return doc;
+  }
+
+  manifest(key: string): Promise<ManifestDoc> {
+    let p = this.manifests.get(key);
+    if (!p) {
+      p = this.store.get(`${this.dir}/${key}`).then((b) => parseDoc<ManifestDoc>(b, MANIFEST_FORMAT, key));
+      p.catch(() => this.manifests.delete(key));
+      this.manifests.set(key, p);
+    }
+    return p;
+  }
+
+  async loadState(v: number): Promise<TableState> {
+    const doc = await this.readVersion(v);
+    const [ks, ...gs] = await Promise.all([this.manifest(doc.keySpace), ...doc.groups.map((g) => this.manifest(g.manifest))]);
+    const groups = new Map<string, GroupState>();
+    doc.groups.forEach((g, i) => {
+      groups.set(g.path, {
+        doc: g,
+        fields: g.fields.map(fieldFromJSON),
+        since: new Map(g.fields.map((f) => [f.name, f.since])),
+        fragments: gs[i]!.fragments,
+      });
+    });
+    return { doc, keySpace: ks!.fragments, groups };
+  }
+
+  async latestVersion(): Promise<number> {
+    const v = await this.log.latest();
+    if (v === 0) throw new EngineError('table-not-found', `table ${this.identifier} has no versions (dropped?)`);
+    return v;
+  }
+
+  /** The version visible at `asof`: a version number, or the last commit at or before a time. */
+  async resolveAsOf(asof: AsOf | undefined): Promise<number> {
+    if (asof === undefined) return this.latestVersion();
+    if (typeof asof === 'number') {
+      if (!Number.isSafeInteger(asof) || asof < 1) throw new EngineError('invalid-argument', `asof version must be a positive integer, got ${asof}`);
+      return asof;
+    }
+    const t = typeof asof === 'string' ? new Date(asof) : asof;
+    if (Number.isNaN(t.getTime())) throw new EngineError('invalid-argument', `asof ${String(asof)} is not a valid time`);
+    const us = t.getTime() * 1000 + 999;
+    const versions = await this.log.versions();
+    // Versions are committed in increasing time: binary search the last one at or before `us`.
+    let lo = 0, hi = versions.length - 1, found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const doc = await this.readVersion(versions[mid]!).catch((e: unknown) => {
+        if (isErrorCode(e, 'snapshot-not-found')) return null;
+        throw e;
+      });
+      if (doc && doc.committedAt <= us) {
+        found = versions[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found === 0) throw new EngineError('snapshot-not-found', `table ${this.identifier} has no version committed at or before ${t.toISOString()}`);
+    return found;
+  }
+
+  /** All normalized keys of a fragment (cached, bounded): the index of point lookups. */
+  keyIndex(f: FragmentEntry): Promise<KeyBlock> {
+    let p = this.keyIndexes.get(f.path);
+    if (!p) {
+      p = (async () => {
+        const file = await this.files.get(f.path);
+        const cols = await Promise.all(this.keyFields.map(async (kf) => {
+          const bounds = file.chunkBounds(kf.name);
+          const parts = await Promise.all(bounds.slice(0, -1).map((a, i) => file.readColumn(kf.name, a, bounds[i + 1]!)));
+          return concatData(kf.type, parts);
+        }));
+        const block = this.codec.encode(cols);
+        this.keyIndexBytes += block.bytes.byteLength + (block.offsets?.byteLength ?? 0);
+        while (this.keyIndexBytes > KEY_INDEX_BUDGET && this.keyIndexes.size > 1) {
+          const [oldest, op] = this.keyIndexes.entries().next().value as [string, Promise<KeyBlock>];
+          this.keyIndexes.delete(oldest);
+          const b = await op.catch(() => null);
+          if (b) this.keyIndexBytes -= b.bytes.byteLength + (b.offsets?.byteLength ?? 0);
+        }
+        return block;
+      })();
+      p.catch(() => this.keyIndexes.delete(f.path));
+      this.keyIndexes.set(f.path, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await this.files.close();
+    this.keyIndexes.clear();
+    this.keyIndexBytes = 0;
+  }
+}

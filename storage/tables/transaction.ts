@@ -1,0 +1,447 @@
+/**
+ * Transactions: writes (upserts), deletes and column drops, published atomically as the next
+ * table version.
+ *
+ * Data is written to fresh fragment files as the transaction goes; `commit` writes the changed
+ * manifests under fresh names and then conditionally creates version N+1. When another commit
+ * took N+1 first, the transaction is rebuilt on top of the newest version and tried again:
+ * upserts and deletes are blind (they read nothing), so rebasing them is the same as running
+ * them after the other commit. A rebase is refused with a ConflictError ('commit-conflict')
+ * when it would not be equivalent: a column written here got another type meanwhile, or
+ * fragments a compaction replaces were replaced by someone else.
+ */
+import { type Data, type Field, RecordBatch, Schema, type Struct, Table, vectorFromArray } from 'apache-arrow';
+
+import { ConflictError, EngineError } from '../../errors.js';
+import { concatBatches, concatData, plainData } from '../arrow/concat.js';
+import { takeData } from '../arrow/take.js';
+import { type FieldJSON, fieldToJSON, sameType, typeFromJSON } from './arrow-json.js';
+import { parentGroup, splitBatch } from './columns.js';
+import { type PendingFragment, writeFragment } from './fragments.js';
+import { type KeyBlock, keyAt, keyBlockOf, prefixEnd, sortUniqueLast, toHex } from './key-codec.js';
+import {
+  encodeDoc,
+  type FragmentEntry,
+  type GroupDoc,
+  type GroupField,
+  MANIFEST_FORMAT,
+  type ManifestDoc,
+  newId,
+  nowMicros,
+  type RangeTombstone,
+  type TxnKind,
+  VERSION_FORMAT,
+  type VersionDoc,
+} from './manifest.js';
+import type { Key } from './snapshot.js';
+import type { TableCore, TableState } from './table-core.js';
+
+export type WriteInput = Table | RecordBatch | Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+/** Keys to delete: a table / batch with the key columns, key tuples, or Keys. */
+export type KeysInput = Table | RecordBatch | readonly (readonly unknown[])[] | readonly Key[];
+
+export interface TxnWriteOptions {
+  /** Called with the number of rows written so far. */
+  readonly onProgress?: (rows: number) => void;
+}
+
+export interface CommitInfo {
+  readonly version: number;
+  /** Commit time, microseconds since the epoch. */
+  readonly committedAt: number;
+  /** Commit attempts (1 = no concurrent commit got in the way). */
+  readonly attempts: number;
+}
+
+type Op =
+  | { readonly kind: 'fragment'; readonly group: string | null; readonly frag: PendingFragment; readonly fields: readonly FieldJSON[]; readonly ord: number }
+  | { readonly kind: 'tombstone'; readonly frag: PendingFragment; readonly ord: number }
+  | { readonly kind: 'range'; readonly lo: string; readonly hi: string | null; readonly ord: number }
+  | { readonly kind: 'drop'; readonly paths: readonly string[]; readonly ord: number }
+  | { readonly kind: 'replace'; readonly group: string | null; readonly remove: readonly string[]; readonly add: readonly FragmentEntry[] };
+
+/** Rows per sorted slice (one fragment per group per slice). */
+export const SLICE_ROWS = 1 << 20;
+const MAX_ATTEMPTS = 50;
+
+function isIterable(x: unknown): x is Iterable<RecordBatch> {
+  return typeof (x as Iterable<unknown>)?.[Symbol.iterator] === 'function';
+}
+
+async function* batchesOf(data: WriteInput): AsyncGenerator<RecordBatch> {
+  if (data instanceof RecordBatch) yield data;
+  else if (data instanceof Table) yield* data.batches;
+  else if (isIterable(data)) yield* data;
+  else yield* data;
+}
+
+export class Transaction {
+  private ops: Op[] = [];
+  private nextOrd = 0;
+  private statusValue: 'open' | 'committed' | 'aborted' = 'open';
+  /** Group path → field name → type written by this transaction. */
+  private readonly written = new Map<string, Map<string, Field>>();
+  private rows = 0;
+  private deletedKeys = 0;
+  private deletedPrefixes = 0;
+  private dropped: string[] = [];
+  readonly id = newId();
+
+  constructor(
+    private readonly core: TableCore,
+    private base: TableState,
+    private readonly structGroups: readonly string[] | null,
+  ) {}
+
+  /** The version this transaction started from. @internal */
+  get baseState(): TableState {
+    return this.base;
+  }
+
+  get status(): 'open' | 'committed' | 'aborted' {
+    return this.statusValue;
+  }
+
+  isEmpty(): boolean {
+    return this.ops.length === 0;
+  }
+
+  private ensureOpen(): void {
+    if (this.statusValue !== 'open') throw new EngineError('transaction-closed', `transaction ${this.id} is ${this.statusValue}`);
+  }
+
+  private isGroup = (path: string): boolean => this.structGroups === null || this.structGroups.some((g) => g === path || g.startsWith(`${path}.`));
+
+  /** Stored type of a field (this transaction's writes first, then the base version). */
+  private knownType(group: string, name: string): Field | undefined {
+    return this.written.get(group)?.get(name) ?? this.base.groups.get(group)?.fields.find((f) => f.name === name);
+  }
+
+  /** Upserts rows: the newest write of a key wins, column by column. */
+  async write(data: WriteInput, opts: TxnWriteOptions = {}): Promise<void> {
+    this.ensureOpen();
+    let pending: RecordBatch[] = [];
+    let pendingRows = 0;
+    let schema: Schema | undefined;
+    const flush = async (): Promise<void> => {
+      if (pendingRows === 0) return;
+      const batch = pending.length === 1 ? pending[0]! : concatBatches(pending);
+      pending = [];
+      pendingRows = 0;
+      await this.writeSlice(batch);
+      opts.onProgress?.(this.rows);
+    };
+    for await (const b of batchesOf(data)) {
+      if (schema && !sameSchema(schema, b.schema)) await flush();
+      schema = b.schema;
+      for (let at = 0; at < b.numRows; ) {
+        const take = Math.min(b.numRows - at, SLICE_ROWS - pendingRows);
+        pending.push(at === 0 && take === b.numRows ? b : b.slice(at, at + take));
+        pendingRows += take;
+        at += take;
+        if (pendingRows >= SLICE_ROWS) await flush();
+      }
+    }
+    await flush();
+  }
+
+  /** Sorts one slice by key (last duplicate wins), splits it by group and writes its fragments. */
+  private async writeSlice(input: RecordBatch): Promise<void> {
+    const plain = plainData(input.data);
+    const batch = plain === input.data ? input : new RecordBatch(new Schema(plain.type.children), plain as Data<Struct>);
+    const split = splitBatch(batch, this.core.keyFields, this.isGroup);
+    split.keys.forEach((d, i) => {
+      const kf = this.core.keyFields[i]!;
+      if (!sameType(d.type, kf.type)) {
+        throw new EngineError('schema-mismatch', `key column "${kf.name}" has type ${String(d.type)}, the table's key is ${String(kf.type)}`, { details: { column: kf.name } });
+      }
+    });
+    for (const [g, { fields, data }] of split.groups) {
+      fields.forEach((f, i) => {
+        const known = this.knownType(g, f.name);
+        if (known && !sameType(known.type, data[i]!.type)) {
+          const path = g === '' ? f.name : `${g}.${f.name}`;
+          throw new EngineError('schema-mismatch', `column "${path}" has type ${String(data[i]!.type)}, the table stores ${String(known.type)}`, { details: { column: path } });
+        }
+      });
+    }
+    const raw = this.core.codec.encode(split.keys);
+    const order = sortUniqueLast(raw);
+    const identity = order.length === raw.length && order.every((v, i) => v === i);
+    const reorder = (d: Data): Data => (identity ? d : takeData(d, order));
+    const keys: KeyBlock = identity ? raw : keyBlockOf(Array.from(order, (i) => keyAt(raw, i)));
+    const keyData = split.keys.map(reorder);
+    const keysId = newId();
+    const ordBase = this.nextOrd++;
+    const common = { store: this.core.store, dir: this.core.dir, keyFields: this.core.keyFields, keyData, keys, keysId };
+    const jobs: Promise<Op>[] = [
+      writeFragment({ ...common, fields: [], data: [] }).then((frag) => ({ kind: 'fragment', group: null, frag, fields: [], ord: ordBase }) as const),
+    ];
+    for (const [g, { fields, data }] of split.groups) {
+      const typed = fields.map((f, i) => f.clone({ type: data[i]!.type, nullable: true }));
+      let w = this.written.get(g);
+      if (!w) this.written.set(g, (w = new Map()));
+      for (const f of typed) w.set(f.name, f);
+      jobs.push(
+        writeFragment({ ...common, fields: typed, data: data.map(reorder) }).then(
+          (frag) => ({ kind: 'fragment', group: g, frag, fields: typed.map(fieldToJSON), ord: ordBase }) as const,
+        ),
+      );
+    }
+    this.ops.push(...(await Promise.all(jobs)));
+    this.rows += keys.length;
+  }
+
+  /** Deletes rows by key (keys that do not exist are ignored). */
+  async delete(keys: KeysInput): Promise<void> {
+    this.ensureOpen();
+    const block = keysToBlock(this.core, keys);
+    if (block.length === 0) return;
+    const order = sortUniqueLast(block);
+    const sorted = keyBlockOf(Array.from(order, (i) => keyAt(block, i)));
+    const keyData = this.keyColumnsOf(sorted);
+    const frag = await writeFragment({
+      store: this.core.store,
+      dir: this.core.dir,
+      keyFields: this.core.keyFields,
+      keyData,
+      keys: sorted,
+      fields: [],
+      data: [],
+      tombstone: true,
+      keysId: newId(),
+    });
+    this.ops.push({ kind: 'tombstone', frag, ord: this.nextOrd++ });
+    this.deletedKeys += sorted.length;
+  }
+
+  /** Deletes every row whose key starts with `prefix` (a Key from `table.key(...)`). */
+  deletePrefix(prefix: Key): void {
+    this.ensureOpen();
+    const end = prefixEnd(prefix.bytes);
+    this.ops.push({ kind: 'range', lo: toHex(prefix.bytes), hi: end ? toHex(end) : null, ord: this.nextOrd++ });
+    this.deletedPrefixes++;
+  }
+
+  /** Drops columns (`name`, `group.field`) or whole column groups (`context`). */
+  dropColumns(paths: readonly string[]): void {
+    this.ensureOpen();
+    const keyNames = this.core.keyFields.map((f) => f.name);
+    for (const p of paths) {
+      if (keyNames.includes(p)) throw new EngineError('invalid-argument', `cannot drop key column "${p}"`);
+      const isGroupPath = [...this.base.groups.keys()].some((g) => g === p || g.startsWith(`${p}.`)) || this.written.has(p);
+      const g = parentGroup(p), name = p.slice(g === '' ? 0 : g.length + 1);
+      if (!isGroupPath && !this.knownType(g, name)) throw new EngineError('unknown-column', `no column "${p}" to drop`, { details: { column: p } });
+    }
+    this.ops.push({ kind: 'drop', paths: [...paths], ord: this.nextOrd++ });
+    this.dropped.push(...paths);
+  }
+
+  /** Compaction: replaces fragments of a group (null = key space). @internal */
+  replace(group: string | null, remove: readonly string[], add: readonly FragmentEntry[]): void {
+    this.ensureOpen();
+    this.ops.push({ kind: 'replace', group, remove, add });
+  }
+
+  /** Key columns (Arrow Data) of sorted normalized keys. */
+  private keyColumnsOf(keys: KeyBlock): Data[] {
+    const rows = Array.from({ length: keys.length }, (_, i) => this.core.codec.decode(keyAt(keys, i)));
+    return this.core.keyFields.map((kf, k) => dataOf(kf, rows.map((r) => r[k])));
+  }
+
+  /** Deletes the fragments this transaction wrote and closes it. */
+  async abort(): Promise<void> {
+    if (this.statusValue !== 'open') return;
+    this.statusValue = 'aborted';
+    await Promise.all(this.uploaded().map((p) => this.core.store.delete(`${this.core.dir}/${p}`).catch(() => undefined)));
+  }
+
+  private uploaded(): string[] {
+    return this.ops.flatMap((o) => (o.kind === 'fragment' || o.kind === 'tombstone' ? [o.frag.path] : o.kind === 'replace' ? o.add.map((f) => f.path) : []));
+  }
+
+  private kind(): TxnKind {
+    const kinds = new Set(this.ops.map((o) => (o.kind === 'fragment' ? 'write' : o.kind === 'tombstone' || o.kind === 'range' ? 'delete' : o.kind === 'drop' ? 'drop-columns' : 'compact')));
+    return kinds.size === 1 ? ([...kinds][0] as TxnKind) : kinds.size === 0 ? 'write' : 'mixed';
+  }
+
+  /** Publishes the transaction as the next version, rebasing over concurrent commits. */
+  async commit(): Promise<CommitInfo> {
+    this.ensureOpen();
+    let state = this.base;
+    let latest = state.doc.version;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (attempt > 1) {
+        latest = await this.core.latestVersion();
+        state = await this.core.loadState(latest);
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+      }
+      const { doc, manifests } = this.build(state, latest + 1, attempt);
+      await Promise.all(manifests.map(([key, m]) => this.core.store.put(`${this.core.dir}/${key}`, encodeDoc(m))));
+      if (await this.core.log.tryPublish(latest + 1, encodeDoc(doc))) {
+        this.statusValue = 'committed';
+        this.base = state;
+        return { version: latest + 1, committedAt: doc.committedAt, attempts: attempt };
+      }
+      // Lost the race for this version: our manifests are unreferenced; drop them and rebase.
+      await Promise.all(manifests.map(([key]) => this.core.store.delete(`${this.core.dir}/${key}`).catch(() => undefined)));
+    }
+    throw new ConflictError('commit-conflict', `transaction ${this.id} lost ${MAX_ATTEMPTS} commit races on table ${this.core.identifier}`);
+  }
+
+  /** The version document (and new manifests) of this transaction on top of `state`. */
+  private build(state: TableState, v: number, attempt: number): { doc: VersionDoc; manifests: [string, ManifestDoc][] } {
+    const committedAt = Math.max(nowMicros(), state.doc.committedAt + 1);
+    const entry = (f: PendingFragment, ord: number): FragmentEntry => ({ ...f, level: 0, seq: v, ord, committedAt, compactedAt: null });
+    const groups = new Map<string, { fields: GroupField[]; fragments: FragmentEntry[]; manifest: string | null }>();
+    for (const [path, g] of state.groups) groups.set(path, { fields: [...g.doc.fields], fragments: [...g.fragments], manifest: g.doc.manifest });
+    let keySpace = [...state.keySpace];
+    let keySpaceChanged = false;
+    const rangeTombstones: RangeTombstone[] = [...state.doc.rangeTombstones];
+    let added = 0, removed = 0;
+    const touch = (path: string): { fields: GroupField[]; fragments: FragmentEntry[]; manifest: string | null } => {
+      let g = groups.get(path);
+      if (!g) groups.set(path, (g = { fields: [], fragments: [], manifest: null }));
+      g.manifest = null;
+      return g;
+    };
+    for (const op of this.ops) {
+      switch (op.kind) {
+        case 'fragment': {
+          added++;
+          if (op.group === null) {
+            keySpace.push(entry(op.frag, op.ord));
+            keySpaceChanged = true;
+            break;
+          }
+          const g = touch(op.group);
+          for (const f of op.fields) {
+            const i = g.fields.findIndex((x) => x.name === f.name);
+            if (i >= 0) {
+              if (!sameType(typeFromJSON(g.fields[i]!.type), typeFromJSON(f.type))) {
+                throw new ConflictError('commit-conflict', `column "${op.group ? `${op.group}.` : ''}${f.name}" was committed meanwhile with type ${JSON.stringify(g.fields[i]!.type)}`, {
+                  details: { column: f.name, attempt },
+                });
+              }
+              continue;
+            }
+            // Re-added after a drop: values stored before this version stay invisible.
+            const stale = g.fragments.some((x) => x.columns.includes(f.name));
+            g.fields.push({ ...f, since: stale ? v : 0 });
+          }
+          g.fragments.push(entry(op.frag, op.ord));
+          break;
+        }
+        case 'tombstone': {
+          const e = entry(op.frag, op.ord);
+          keySpace.push(e);
+          keySpaceChanged = true;
+          for (const path of groups.keys()) touch(path).fragments.push(e);
+          added++;
+          break;
+        }
+        case 'range':
+          rangeTombstones.push({ lo: op.lo, hi: op.hi, seq: v, ord: op.ord });
+          break;
+        case 'drop':
+          for (const p of op.paths) {
+            for (const path of [...groups.keys()]) if (path === p || path.startsWith(`${p}.`)) groups.delete(path);
+            const parent = parentGroup(p), name = p.slice(parent === '' ? 0 : parent.length + 1);
+            const g = groups.get(parent);
+            if (g && g.fields.some((f) => f.name === name)) {
+              touch(parent).fields = g.fields.filter((f) => f.name !== name);
+            }
+          }
+          break;
+        case 'replace': {
+          const list = op.group === null ? keySpace : groups.get(op.group)?.fragments;
+          const ids = new Set(op.remove);
+          if (!list || list.filter((f) => ids.has(f.id)).length !== ids.size) {
+            throw new ConflictError('commit-conflict', `fragments being compacted in ${op.group === null ? 'the key space' : `group "${op.group}"`} were replaced by a concurrent commit`, {
+              details: { group: op.group, attempt },
+            });
+          }
+          const next = [...list.filter((f) => !ids.has(f.id)), ...op.add];
+          if (op.group === null) {
+            keySpace = next;
+            keySpaceChanged = true;
+          } else touch(op.group).fragments = next;
+          added += op.add.length;
+          removed += ids.size;
+          break;
+        }
+      }
+    }
+    const manifests: [string, ManifestDoc][] = [];
+    const manifestOf = (group: string, fragments: FragmentEntry[]): string => {
+      const key = `manifests/${newId()}.json`;
+      manifests.push([key, { format: MANIFEST_FORMAT, group, fragments }]);
+      return key;
+    };
+    const groupDocs: GroupDoc[] = [...groups.entries()]
+      .filter(([, g]) => g.fields.length > 0 || g.fragments.some((f) => !f.tombstone))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([path, g]) => ({ path, fields: g.fields, manifest: g.manifest ?? manifestOf(path, g.fragments) }));
+    const doc: VersionDoc = {
+      format: VERSION_FORMAT,
+      table: this.core.id,
+      version: v,
+      committedAt,
+      txn: {
+        id: this.id,
+        kind: this.kind(),
+        rowsWritten: this.rows,
+        keysDeleted: this.deletedKeys,
+        prefixesDeleted: this.deletedPrefixes,
+        columnsDropped: this.dropped,
+        fragmentsAdded: added,
+        fragmentsRemoved: removed,
+        attempts: attempt,
+      },
+      keySchema: state.doc.keySchema,
+      structGroups: state.doc.structGroups,
+      keySpace: keySpaceChanged ? manifestOf('', keySpace) : state.doc.keySpace,
+      groups: groupDocs,
+      rangeTombstones,
+    };
+    return { doc, manifests };
+  }
+}
+
+function sameSchema(a: Schema, b: Schema): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]!.name && sameType(f.type, b.fields[i]!.type));
+}
+
+/** An Arrow column of `values` typed as key field `kf`. */
+function dataOf(kf: Field, values: readonly unknown[]): Data {
+  return vectorFromArray(values as unknown[], kf.type).data[0]!;
+}
+
+/** Normalized keys of a keys input. */
+export function keysToBlock(core: TableCore, keys: KeysInput): KeyBlock {
+  if (keys instanceof Table || keys instanceof RecordBatch) {
+    const names = keys.schema.fields.map((f) => f.name);
+    const cols = core.keyFields.map((kf) => {
+      const i = names.indexOf(kf.name);
+      if (i < 0) throw new EngineError('schema-mismatch', `keys have no column "${kf.name}"`, { details: { column: kf.name } });
+      const parts = keys instanceof Table ? keys.batches.map((b) => b.data.children[i]!) : [keys.data.children[i]!];
+      return concatData(kf.type, parts);
+    });
+    return core.codec.encode(cols);
+  }
+  return keyBlockOf(
+    (keys as readonly unknown[]).map((k) => {
+      if (k && typeof k === 'object' && 'bytes' in k && 'parts' in k) {
+        const key = k as Key;
+        if (key.parts.length !== core.keyFields.length) throw new EngineError('invalid-argument', 'delete takes full keys; use deletePrefix for a key prefix');
+        return key.bytes;
+      }
+      const parts = k as readonly unknown[];
+      if (!Array.isArray(parts) || parts.length !== core.keyFields.length) {
+        throw new EngineError('invalid-argument', `a key has ${core.keyFields.length} parts`);
+      }
+      return core.codec.encodeValues(parts);
+    }),
+  );
+}
+
