@@ -12,7 +12,7 @@
  */
 import { type Data, type Field, RecordBatch, Schema, type Struct, Table, vectorFromArray } from 'apache-arrow';
 
-import { ConflictError, EngineError } from '../../errors.js';
+import { ConflictError, EngineError, isErrorCode } from '../../errors.js';
 import { concatBatches, concatData, plainData } from '../arrow/concat.js';
 import { takeData } from '../arrow/take.js';
 import { type FieldJSON, fieldToJSON, sameType, typeFromJSON } from './arrow-json.js';
@@ -85,6 +85,8 @@ export class Transaction {
   private deletedKeys = 0;
   private deletedPrefixes = 0;
   private dropped: string[] = [];
+  /** Set when a commit's outcome is unknown: abort then leaves the files for vacuum. */
+  private keepFiles = false;
   readonly id = newId();
 
   constructor(
@@ -253,6 +255,7 @@ export class Transaction {
   async abort(): Promise<void> {
     if (this.statusValue !== 'open') return;
     this.statusValue = 'aborted';
+    if (this.keepFiles) return;
     await Promise.all(this.uploaded().map((p) => this.core.store.delete(`${this.core.dir}/${p}`).catch(() => undefined)));
   }
 
@@ -278,7 +281,7 @@ export class Transaction {
       }
       const { doc, manifests } = this.build(state, latest + 1, attempt);
       await Promise.all(manifests.map(([key, m]) => this.core.store.put(`${this.core.dir}/${key}`, encodeDoc(m))));
-      if (await this.core.log.tryPublish(latest + 1, encodeDoc(doc))) {
+      if (await this.publish(latest + 1, encodeDoc(doc))) {
         this.statusValue = 'committed';
         this.base = state;
         return { version: latest + 1, committedAt: doc.committedAt, attempts: attempt };
@@ -287,6 +290,29 @@ export class Transaction {
       await Promise.all(manifests.map(([key]) => this.core.store.delete(`${this.core.dir}/${key}`).catch(() => undefined)));
     }
     throw new ConflictError('commit-conflict', `transaction ${this.id} lost ${MAX_ATTEMPTS} commit races on table ${this.core.identifier}`);
+  }
+
+  /**
+   * Conditionally creates version v. When the store cannot tell whether the create happened
+   * (an I/O error after retries), the version is read back: our bytes there mean committed
+   * (the document holds this transaction's unique id), other bytes mean another commit won.
+   */
+  private async publish(v: number, bytes: Uint8Array): Promise<boolean> {
+    let last: unknown;
+    for (let round = 0; round < 3; round++) {
+      try {
+        return await this.core.log.tryPublish(v, bytes);
+      } catch (e) {
+        if (!isErrorCode(e, 'io-error')) throw e;
+        last = e;
+        const stored = await this.core.log.read(v).catch(() => null);
+        // Not there (yet): creating it again is safe; a late first attempt then loses to it or wins alone.
+        if (stored !== null) return Buffer.from(stored).equals(Buffer.from(bytes));
+      }
+    }
+    // The version may still appear: keep our files so it never names missing ones.
+    this.keepFiles = true;
+    throw new ConflictError('commit-conflict', `commit of transaction ${this.id} has an unknown outcome: ${(last as Error).message}`, { cause: last });
   }
 
   /** The version document (and new manifests) of this transaction on top of `state`. */
