@@ -238,7 +238,11 @@ export function project(p: Projection, flat: RecordBatch): RecordBatch {
     }
     return d;
   };
-  const children = p.outputs.map(build);
-  const schema = new Schema(p.outputs.map((o, i) => new Field(o.name, children[i]!.type, o.kind === 'flat' ? o.field.nullable : false)));
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+  // Types come from the table's schema (one DataType instance per column), so every batch of
+  // a scan has an identical schema whatever file or merge produced it.
+  const children = p.outputs.map((o, i) => {
+    const d = build(o);
+    return d.clone(p.schema.fields[i]!.type as DataType);
+  });
+  return new RecordBatch(p.schema, makeData({ type: new Struct(p.schema.fields), length: n, nullCount: 0, children }));
 }

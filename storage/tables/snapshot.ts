@@ -310,7 +310,9 @@ export class Snapshot {
     const batchRows = opts.batchRows ?? 8192;
     const r = this.keyRange(opts.where, opts.prefix);
     const cs = conjuncts(opts.where);
-    const keyOnly = cs.filter((c) => [...predicateColumns(c)].every((x) => keyNames.has(x)));
+    // A key prefix is equality on the first key columns: exact inside fragments, zone maps prune.
+    const prefixEqs: Predicate[] = (opts.prefix?.parts ?? []).map((v, i) => ({ op: '=', column: keyFields[i]!.name, value: v as Literal }));
+    const keyOnly = [...prefixEqs, ...cs.filter((c) => [...predicateColumns(c)].every((x) => keyNames.has(x)))];
     const rest = cs.filter((c) => !keyOnly.includes(c));
     const keyWhere = keyOnly.length === 0 ? undefined : keyOnly.length === 1 ? keyOnly[0]! : and(...keyOnly);
     const restWhere = rest.length === 0 ? undefined : rest.length === 1 ? rest[0]! : and(...rest);
