@@ -294,7 +294,8 @@ export class Snapshot {
           for (const x of s) t.add(x);
           reads.set(g, t);
         }
-        if ([...wp.reads.values()].reduce((n, s) => n + s.size, 0) !== 1 || wp.outputs[0]?.kind === 'struct') {
+        const leaf = [...wp.reads].flatMap(([g, s]) => [...s].map((f) => qualify(g, f)));
+        if (leaf.length !== 1 || leaf[0] !== c) {
           throw new EngineError('invalid-argument', `filters compare plain columns; "${c}" is a struct or a column group`);
         }
       }
