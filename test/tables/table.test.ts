@@ -7,7 +7,6 @@ import {
   Binary,
   Bool,
   Field,
-  Float64,
   Int8,
   Int32,
   Int64,
