@@ -35,6 +35,9 @@ export const ERROR_CODES = {
   'snapshot-not-found': 'No table version matches the requested `asof` (before the first commit, or vacuumed).',
   'commit-conflict': 'A concurrent commit changed what this transaction depends on; retrying it would not be safe.',
   'transaction-closed': 'The transaction was already committed or aborted.',
+  'cancelled': 'The query was cancelled through its AbortSignal.',
+  'unsorted-input': 'An operator that needs key-sorted input received rows out of order (a planner bug or a bad source).',
+  'misaligned-input': 'Zipped streams do not have identical keys (a planner bug or a bad source).',
   'unknown-column': 'A column name does not exist in the schema.',
   'internal': 'A broken invariant inside gyre (a bug).',
 } as const;
