@@ -1,0 +1,129 @@
+/**
+ * A dataset's schema as a tree: collections (keyed `{_id: type}` or positional `[]`, whose
+ * rows have a virtual `_pos`), structs (one per parent row) and scalars. Plain immutable data.
+ *
+ * Every collection is stored as a sorted table whose key is its ancestors' keys followed by its
+ * own (`scenes._id`, `clips._id`, `_pos` for frames); `keyColumns` computes them.
+ */
+import type { DataType } from 'apache-arrow';
+
+import { PlanError } from '../errors.js';
+
+export type SchemaNode = CollectionNode | StructNode | ScalarNode;
+
+export interface ScalarNode {
+  readonly kind: 'scalar';
+  readonly type: DataType;
+  /** Shape of a fixed-shape tensor stored as a fixed-size list, for printing. */
+  readonly shape?: readonly (number | string)[];
+  readonly doc?: string;
+}
+
+export interface StructNode {
+  readonly kind: 'struct';
+  readonly fields: ReadonlyMap<string, SchemaNode>;
+}
+
+export interface CollectionNode {
+  readonly kind: 'collection';
+  /** Keyed by `_id` of this type, or positional (`_pos`, u64 from 0). */
+  readonly key: { readonly kind: 'keyed'; readonly type: DataType } | { readonly kind: 'positional' };
+  readonly fields: ReadonlyMap<string, SchemaNode>;
+  readonly doc?: string;
+}
+
+export interface DatasetSchema {
+  readonly name: string;
+  /** Root collections. */
+  readonly roots: ReadonlyMap<string, CollectionNode>;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+export function checkFieldName(name: string): string {
+  if (!NAME.test(name) || name === '_id' || name === '_pos') {
+    throw new PlanError('invalid-identifier', `invalid field or collection name ${JSON.stringify(name)}: use letters, digits and '_' (not _id / _pos)`);
+  }
+  return name;
+}
+
+export const scalar = (type: DataType, opts: { shape?: readonly (number | string)[]; doc?: string } = {}): ScalarNode => ({ kind: 'scalar', type, ...opts });
+
+export const struct = (fields: Record<string, SchemaNode>): StructNode => ({
+  kind: 'struct',
+  fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
+});
+
+export const keyed = (idType: DataType, fields: Record<string, SchemaNode>, doc?: string): CollectionNode => ({
+  kind: 'collection',
+  key: { kind: 'keyed', type: idType },
+  fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
+  ...(doc === undefined ? {} : { doc }),
+});
+
+export const positional = (fields: Record<string, SchemaNode>, doc?: string): CollectionNode => ({
+  kind: 'collection',
+  key: { kind: 'positional' },
+  fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
+  ...(doc === undefined ? {} : { doc }),
+});
+
+export function datasetSchema(name: string, roots: Record<string, CollectionNode>): DatasetSchema {
+  return { name, roots: new Map(Object.entries(roots).map(([k, v]) => [checkFieldName(k), v])) };
+}
+
+/** The collection at a path of collection names (e.g. ['scenes', 'clips']). */
+export function collectionAt(schema: DatasetSchema, path: readonly string[]): CollectionNode {
+  let node: CollectionNode | undefined = schema.roots.get(path[0] ?? '');
+  for (const name of path.slice(1)) {
+    const next: SchemaNode | undefined = node?.fields.get(name);
+    node = next?.kind === 'collection' ? next : undefined;
+  }
+  if (!node) throw new PlanError('unknown-column', `no collection ${path.join('.')} in dataset ${schema.name}`);
+  return node;
+}
+
+/** Key column names of the collection at `path`: ancestors' `<name>._id`/`<name>._pos`, then its own. */
+export function keyColumns(schema: DatasetSchema, path: readonly string[]): string[] {
+  return path.map((name, i) => {
+    const c = collectionAt(schema, path.slice(0, i + 1));
+    const own = c.key.kind === 'keyed' ? '_id' : '_pos';
+    return i === path.length - 1 ? own : `${name}.${own}`;
+  });
+}
+
+function typeName(t: DataType): string {
+  const s = String(t);
+  const map: Record<string, string> = { Utf8: 'utf8', Float64: 'f64', Float32: 'f32', Int32: 'i32', Int64: 'i64', Int16: 'i16', Int8: 'i8', Uint8: 'u8', Uint16: 'u16', Uint32: 'u32', Uint64: 'u64', Bool: 'bool', Binary: 'binary' };
+  return map[s] ?? s.toLowerCase();
+}
+
+function nodeLabel(name: string, n: SchemaNode): string {
+  switch (n.kind) {
+    case 'scalar': {
+      if (n.shape) {
+        const el = (n.type as unknown as { children?: { type: DataType }[] }).children?.[0]?.type;
+        return `${name}: tensor<${el ? typeName(el) : '?'}>[${n.shape.join(', ')}]${n.doc ? ` ${n.doc}` : ''}`;
+      }
+      return `${name}: ${typeName(n.type)}${n.doc ? ` ${n.doc}` : ''}`;
+    }
+    case 'struct':
+      return `${name}: struct`;
+    case 'collection':
+      return `${name} ${n.key.kind === 'keyed' ? `{_id: ${typeName(n.key.type)}}` : '[]'}${n.doc ? ` ${n.doc}` : ''}`;
+  }
+}
+
+/** The schema as a tree, one node per line (box-drawing characters). */
+export function formatSchema(schema: DatasetSchema): string {
+  const lines = [schema.name];
+  const walk = (children: [string, SchemaNode][], indent: string): void => {
+    children.forEach(([name, n], i) => {
+      const last = i === children.length - 1;
+      lines.push(`${indent}${last ? '└── ' : '├── '}${nodeLabel(name, n)}`);
+      if (n.kind !== 'scalar') walk([...n.fields], indent + (last ? '    ' : '│   '));
+    });
+  };
+  walk([...schema.roots], '');
+  return lines.join('\n');
+}
