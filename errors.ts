@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   'commit-conflict': 'A concurrent commit changed what this transaction depends on; retrying it would not be safe.',
   'transaction-closed': 'The transaction was already committed or aborted.',
   'cancelled': 'The query was cancelled through its AbortSignal.',
+  'level-error': 'Expressions at incompatible levels: siblings or unrelated collections without alignment, or child fields without a reduction.',
   'unsorted-input': 'An operator that needs key-sorted input received rows out of order (a planner bug or a bad source).',
   'misaligned-input': 'Zipped streams do not have identical keys (a planner bug or a bad source).',
   'unknown-column': 'A column name does not exist in the schema.',

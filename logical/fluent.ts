@@ -1,0 +1,172 @@
+/**
+ * The fluent API: lazy references by dot access over a dataset's schema tree.
+ *
+ *   const { scenes } = refs(schema);
+ *   const clips = scenes.clips;
+ *   clips.duration.mul(2)                      // level clips
+ *   clips.detections.confidence.mean()         // level clips (reduced from detections)
+ *   clips.where(clips.duration.gt(10))         // a filtered collection, reusable
+ *   scenes.get('s1').clips                     // row selection (a key predicate → a seek)
+ *
+ * References wrap plain logical expressions (logical/expr.ts); nothing is read until a scan.
+ */
+import { PlanError } from '../errors.js';
+import { type BinaryOp, type Expr, formatExpr, type Level, LevelError, levelOf, reduce, type ReduceFn, type WindowAgg } from './expr.js';
+import type { CollectionNode, DatasetSchema, SchemaNode } from './schema.js';
+
+export type Operand = ExprRef | string | number | bigint | boolean | null;
+
+const toExpr = (x: Operand): Expr => (x instanceof ExprRef ? x.expr : { kind: 'literal', value: x });
+
+export interface ReduceOptions {
+  /** Reduce straight to this ancestor collection (skipping levels). */
+  readonly per?: CollectionRef;
+}
+
+/** A lazy expression with a level. */
+export class ExprRef {
+  constructor(readonly expr: Expr) {}
+
+  get level(): Level | null {
+    return levelOf(this.expr);
+  }
+
+  toString(): string {
+    return `<Expr ${formatExpr(this.expr)}>`;
+  }
+
+  private bin(op: BinaryOp, other: Operand): ExprRef {
+    const e: Expr = { kind: 'binary', op, left: this.expr, right: toExpr(other) };
+    levelOf(e); // level mistakes surface where they are written
+    return new ExprRef(e);
+  }
+  add(o: Operand): ExprRef { return this.bin('+', o); }
+  sub(o: Operand): ExprRef { return this.bin('-', o); }
+  mul(o: Operand): ExprRef { return this.bin('*', o); }
+  div(o: Operand): ExprRef { return this.bin('/', o); }
+  mod(o: Operand): ExprRef { return this.bin('%', o); }
+  eq(o: Operand): ExprRef { return this.bin('=', o); }
+  ne(o: Operand): ExprRef { return this.bin('!=', o); }
+  lt(o: Operand): ExprRef { return this.bin('<', o); }
+  le(o: Operand): ExprRef { return this.bin('<=', o); }
+  gt(o: Operand): ExprRef { return this.bin('>', o); }
+  ge(o: Operand): ExprRef { return this.bin('>=', o); }
+  and(o: Operand): ExprRef { return this.bin('and', o); }
+  or(o: Operand): ExprRef { return this.bin('or', o); }
+  not(): ExprRef { return new ExprRef({ kind: 'unary', op: 'not', arg: this.expr }); }
+  isNull(): ExprRef { return new ExprRef({ kind: 'unary', op: 'is_null', arg: this.expr }); }
+  isNotNull(): ExprRef { return new ExprRef({ kind: 'unary', op: 'is_not_null', arg: this.expr }); }
+  /** Number of elements of a list value. */
+  len(): ExprRef { return new ExprRef({ kind: 'unary', op: 'len', arg: this.expr }); }
+
+  private red(fn: ReduceFn, opts: ReduceOptions = {}, extra: Parameters<typeof reduce>[3] = {}): ExprRef {
+    return new ExprRef(reduce(fn, this.expr, opts.per?.level.path, extra));
+  }
+  sum(opts?: ReduceOptions): ExprRef { return this.red('sum', opts); }
+  mean(opts?: ReduceOptions): ExprRef { return this.red('mean', opts); }
+  min(opts?: ReduceOptions): ExprRef { return this.red('min', opts); }
+  max(opts?: ReduceOptions): ExprRef { return this.red('max', opts); }
+  count(opts?: ReduceOptions): ExprRef { return this.red('count', opts); }
+  first(opts?: ReduceOptions): ExprRef { return this.red('first', opts); }
+  last(opts?: ReduceOptions): ExprRef { return this.red('last', opts); }
+  list(opts?: ReduceOptions): ExprRef { return this.red('list', opts); }
+  /** True for a parent when `pred` holds for any of its values. */
+  any(pred: (x: ExprRef) => ExprRef, opts?: ReduceOptions): ExprRef {
+    return this.red('any', opts, { pred: pred(this).expr });
+  }
+  /** A custom reduction over each group's values. */
+  agg(fn: (values: readonly unknown[]) => unknown, opts?: ReduceOptions): ExprRef {
+    return this.red('agg', opts, { fn2: fn });
+  }
+  /** The same reductions, straight to an ancestor: `x.per(scenes).mean()`. */
+  per(target: CollectionRef): { [K in 'sum' | 'mean' | 'min' | 'max' | 'count' | 'first' | 'last' | 'list']: () => ExprRef } {
+    const per = { per: target };
+    return {
+      sum: () => this.sum(per), mean: () => this.mean(per), min: () => this.min(per), max: () => this.max(per),
+      count: () => this.count(per), first: () => this.first(per), last: () => this.last(per), list: () => this.list(per),
+    };
+  }
+  /** A window over neighbouring rows within the same parent: stays at this level. */
+  rolling(opts: { before?: number; after?: number; agg?: WindowAgg | ((values: readonly unknown[]) => unknown) }): ExprRef {
+    const before = opts.before ?? 0, after = opts.after ?? 0;
+    if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+      throw new PlanError('invalid-argument', 'rolling() needs non-negative integer before/after');
+    }
+    return new ExprRef({ kind: 'window', arg: this.expr, before, after, agg: opts.agg ?? 'list' });
+  }
+}
+
+/** A reference to a collection: its fields, child collections and keys by dot access. */
+export interface CollectionRef {
+  readonly level: Level;
+  readonly node: CollectionNode;
+  readonly _id: ExprRef;
+  readonly _pos: ExprRef;
+  /** The same collection with fewer rows (reusable; reductions over it see only these rows). */
+  where(pred: ExprRef): CollectionRef;
+  /** Row selection by key: `scenes.get('s1')`, `frames.get(0)`, or several sorted keys. */
+  get(key: unknown): CollectionRef;
+  /** All scalar and struct fields of this level, optionally minus some. */
+  select(opts?: { exclude?: readonly string[] }): { readonly collection: CollectionRef; readonly exclude: readonly string[] };
+  readonly [field: string]: unknown;
+}
+
+function fieldRefs(level: Level, node: { fields: ReadonlyMap<string, SchemaNode> }, prefix: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, child] of node.fields) {
+    if (child.kind === 'collection') continue;
+    const path = [...prefix, name];
+    if (child.kind === 'scalar') out[name] = new ExprRef({ kind: 'field', level, path });
+    else out[name] = Object.assign(new ExprRef({ kind: 'field', level, path }), fieldRefs(level, child, path));
+  }
+  return out;
+}
+
+function collectionRef(level: Level, node: CollectionNode): CollectionRef {
+  const keyName = node.key.kind === 'keyed' ? '_id' : '_pos';
+  const keyRef = new ExprRef({ kind: 'key', level, name: keyName });
+  const self: CollectionRef = {
+    level,
+    node,
+    get _id(): ExprRef {
+      if (keyName !== '_id') throw new LevelError(`'${level.path[level.path.length - 1]}' is positional: use _pos`);
+      return keyRef;
+    },
+    get _pos(): ExprRef {
+      if (keyName !== '_pos') throw new LevelError(`'${level.path[level.path.length - 1]}' is keyed: use _id`);
+      return keyRef;
+    },
+    where(pred: ExprRef): CollectionRef {
+      const pl = levelOf(pred.expr);
+      if (pl && !(pl.path.length <= level.path.length && pl.path.every((x, i) => level.path[i] === x))) {
+        throw new LevelError(`a filter on '${level.path[level.path.length - 1]}' cannot use '${pl.path[pl.path.length - 1]}' (not this collection or an ancestor); reduce it first`);
+      }
+      return collectionRef({ ...level, filters: [...level.filters, { depth: level.path.length - 1, pred: pred.expr }] }, node);
+    },
+    get(key: unknown): CollectionRef {
+      const pred: Expr = Array.isArray(key)
+        ? (key as unknown[]).map((k): Expr => ({ kind: 'binary', op: '=', left: keyRef.expr, right: { kind: 'literal', value: k } })).reduce((a, b) => ({ kind: 'binary', op: 'or', left: a, right: b }))
+        : { kind: 'binary', op: '=', left: keyRef.expr, right: { kind: 'literal', value: key } };
+      return self.where(new ExprRef(pred));
+    },
+    select(opts = {}) {
+      return { collection: self, exclude: opts.exclude ?? [] };
+    },
+  };
+  Object.assign(self, fieldRefs(level, node, []));
+  for (const [name, child] of node.fields) {
+    if (child.kind !== 'collection') continue;
+    Object.defineProperty(self, name, {
+      enumerable: true,
+      get: () => collectionRef({ dataset: level.dataset, path: [...level.path, name], filters: level.filters }, child),
+    });
+  }
+  return self;
+}
+
+/** References to a dataset's root collections. */
+export function refs(schema: DatasetSchema): Record<string, CollectionRef> {
+  const out: Record<string, CollectionRef> = {};
+  for (const [name, node] of schema.roots) out[name] = collectionRef({ dataset: schema.name, path: [name], filters: [] }, node);
+  return out;
+}
