@@ -90,18 +90,29 @@ export interface TxnSummary {
   readonly attempts: number;
 }
 
-export interface VersionDoc {
-  readonly format: typeof VERSION_FORMAT;
-  readonly table: string;
-  readonly version: number;
-  readonly committedAt: number;
-  readonly txn: TxnSummary;
+/**
+ * One collection of a table version: a key schema, its key space and column groups. A plain
+ * table has one collection (path ''); a dataset keeps every collection of its tree in one
+ * table, so a write spanning collections commits atomically.
+ */
+export interface CollectionDoc {
+  /** '' for a plain table; the collection path ('scenes', 'scenes.clips') in a dataset. */
+  readonly path: string;
   readonly keySchema: readonly FieldJSON[];
   /** Struct paths that are column groups when written (null: every struct is a group). */
   readonly structGroups: readonly string[] | null;
   readonly keySpace: string;
   readonly groups: readonly GroupDoc[];
   readonly rangeTombstones: readonly RangeTombstone[];
+}
+
+export interface VersionDoc {
+  readonly format: typeof VERSION_FORMAT;
+  readonly table: string;
+  readonly version: number;
+  readonly committedAt: number;
+  readonly txn: TxnSummary;
+  readonly collections: readonly CollectionDoc[];
 }
 
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';

@@ -28,7 +28,7 @@ import {
 } from './key-codec.js';
 import type { FragmentEntry, RangeTombstone } from './manifest.js';
 import { conform, mergeSorted, type SortedSource } from './merge.js';
-import { type GroupState, priorityOf, type TableCore, type TableState } from './table-core.js';
+import { type CollectionCore, type CollectionState, type GroupState, priorityOf, type TableState } from './table-core.js';
 
 /** A key or key prefix of a table (see `Table.key`). */
 export class Key {
@@ -99,18 +99,25 @@ export function filterBatch(batch: RecordBatch, p: Predicate): RecordBatch {
 export class Snapshot {
   readonly metrics: ScanMetrics = { fragmentsTotal: 0, fragmentsPruned: 0, fragmentsRead: 0, clustersMerged: 0, rowsReturned: 0 };
 
+  /** The collection read (a plain table's only collection, or one collection of a dataset). */
+  readonly state: CollectionState;
+
   constructor(
-    private readonly core: TableCore,
-    readonly state: TableState,
-  ) {}
+    private readonly core: CollectionCore,
+    readonly table: TableState,
+  ) {
+    const state = table.collections.get(core.path);
+    if (!state) throw new EngineError('unknown-column', `version ${table.doc.version} has no collection "${core.path}"`);
+    this.state = state;
+  }
 
   get version(): number {
-    return this.state.doc.version;
+    return this.table.doc.version;
   }
 
   /** Commit time of this version. */
   get asof(): Date {
-    return new Date(Math.floor(this.state.doc.committedAt / 1000));
+    return new Date(Math.floor(this.table.doc.committedAt / 1000));
   }
 
   private groupFields(): GroupFields[] {
@@ -169,7 +176,7 @@ export class Snapshot {
 
   /** Range tombstones that delete some rows of fragment f. */
   private rangeTombstonesFor(f: FragmentEntry): RangeTombstone[] {
-    return this.state.doc.rangeTombstones.filter(
+    return this.state.coll.rangeTombstones.filter(
       (t) =>
         priorityOf({ seq: t.seq, ord: t.ord }) > priorityOf(f) &&
         compareBytes(fromHex(f.maxKey), fromHex(t.lo)) >= 0 &&

@@ -11,6 +11,7 @@ import { fieldFromJSON, schemaFromJSON } from './arrow-json.js';
 import { FragmentFiles } from './fragments.js';
 import { type KeyBlock, KeyCodec } from './key-codec.js';
 import {
+  type CollectionDoc,
   type FragmentEntry,
   type GroupDoc,
   MANIFEST_FORMAT,
@@ -29,11 +30,26 @@ export interface GroupState {
   readonly fragments: readonly FragmentEntry[];
 }
 
+/** One collection of a loaded version. */
+export interface CollectionState {
+  readonly coll: CollectionDoc;
+  readonly keySpace: readonly FragmentEntry[];
+  readonly groups: ReadonlyMap<string, GroupState>;
+}
+
 /** One table version, loaded. */
 export interface TableState {
   readonly doc: VersionDoc;
-  readonly keySpace: readonly FragmentEntry[];
-  readonly groups: ReadonlyMap<string, GroupState>;
+  readonly collections: ReadonlyMap<string, CollectionState>;
+}
+
+/** Key schema and codec of one collection, plus the table's shared file access. */
+export interface CollectionCore {
+  readonly path: string;
+  readonly keyFields: readonly Field[];
+  readonly codec: KeyCodec;
+  readonly files: FragmentFiles;
+  keyIndex(f: FragmentEntry): Promise<KeyBlock>;
 }
 
 /** Priority of a fragment's rows: newer commits, then later writes in one commit, win. */
@@ -46,8 +62,7 @@ const KEY_INDEX_BUDGET = 512 * 1024 * 1024;
 export class TableCore {
   readonly log: VersionLog;
   readonly files: FragmentFiles;
-  readonly codec: KeyCodec;
-  readonly keyFields: readonly Field[];
+  private readonly collectionCores = new Map<string, CollectionCore>();
   private readonly manifests = new Map<string, Promise<ManifestDoc>>();
   private readonly keyIndexes = new Map<string, Promise<KeyBlock>>();
   private keyIndexBytes = 0;
@@ -58,12 +73,21 @@ export class TableCore {
     readonly dir: string,
     readonly id: string,
     readonly identifier: string,
-    keySchema: VersionDoc['keySchema'],
   ) {
     this.log = new VersionLog(store, dir);
     this.files = new FragmentFiles(store, dir);
-    this.keyFields = schemaFromJSON(keySchema).map((f) => f.clone({ nullable: false }));
-    this.codec = new KeyCodec(this.keyFields);
+  }
+
+  /** Key fields and codec of a collection (its key schema never changes once created). */
+  collection(coll: CollectionDoc): CollectionCore {
+    let c = this.collectionCores.get(coll.path);
+    if (!c) {
+      const keyFields = schemaFromJSON(coll.keySchema).map((f) => f.clone({ nullable: false }));
+      const codec = new KeyCodec(keyFields);
+      c = { path: coll.path, keyFields, codec, files: this.files, keyIndex: (f) => this.keyIndex(f, keyFields, codec) };
+      this.collectionCores.set(coll.path, c);
+    }
+    return c;
   }
 
   async readVersion(v: number): Promise<VersionDoc> {
@@ -91,17 +115,23 @@ export class TableCore {
 
   async loadState(v: number): Promise<TableState> {
     const doc = await this.readVersion(v);
-    const [ks, ...gs] = await Promise.all([this.manifest(doc.keySpace), ...doc.groups.map((g) => this.manifest(g.manifest))]);
-    const groups = new Map<string, GroupState>();
-    doc.groups.forEach((g, i) => {
-      groups.set(g.path, {
-        doc: g,
-        fields: g.fields.map(fieldFromJSON),
-        since: new Map(g.fields.map((f) => [f.name, f.since])),
-        fragments: gs[i]!.fragments,
-      });
-    });
-    return { doc, keySpace: ks!.fragments, groups };
+    const collections = new Map<string, CollectionState>();
+    await Promise.all(
+      doc.collections.map(async (coll) => {
+        const [ks, ...gs] = await Promise.all([this.manifest(coll.keySpace), ...coll.groups.map((g) => this.manifest(g.manifest))]);
+        const groups = new Map<string, GroupState>();
+        coll.groups.forEach((g, i) => {
+          groups.set(g.path, {
+            doc: g,
+            fields: g.fields.map(fieldFromJSON),
+            since: new Map(g.fields.map((f) => [f.name, f.since])),
+            fragments: gs[i]!.fragments,
+          });
+        });
+        collections.set(coll.path, { coll, keySpace: ks!.fragments, groups });
+      }),
+    );
+    return { doc, collections };
   }
 
   async latestVersion(): Promise<number> {
@@ -139,17 +169,17 @@ export class TableCore {
   }
 
   /** All normalized keys of a fragment (cached, bounded): the index of point lookups. */
-  keyIndex(f: FragmentEntry): Promise<KeyBlock> {
+  private keyIndex(f: FragmentEntry, keyFields: readonly Field[], codec: KeyCodec): Promise<KeyBlock> {
     let p = this.keyIndexes.get(f.path);
     if (!p) {
       p = (async () => {
         const file = await this.files.get(f.path);
-        const cols = await Promise.all(this.keyFields.map(async (kf) => {
+        const cols = await Promise.all(keyFields.map(async (kf) => {
           const bounds = file.chunkBounds(kf.name);
           const parts = await Promise.all(bounds.slice(0, -1).map((a, i) => file.readColumn(kf.name, a, bounds[i + 1]!)));
           return concatData(kf.type, parts);
         }));
-        const block = this.codec.encode(cols);
+        const block = codec.encode(cols);
         this.keyIndexBytes += block.bytes.byteLength + (block.offsets?.byteLength ?? 0);
         while (this.keyIndexBytes > KEY_INDEX_BUDGET && this.keyIndexes.size > 1) {
           const [oldest, op] = this.keyIndexes.entries().next().value as [string, Promise<KeyBlock>];

@@ -9,9 +9,9 @@ import type { ObjectStore } from '../object-store/object-store.js';
 import { schemaToJSON } from './arrow-json.js';
 import { writeFragment } from './fragments.js';
 import { compareBytes, fromHex, KeyCodec } from './key-codec.js';
-import { VersionLog } from './version-log.js';
 import { concatBatches } from '../arrow/concat.js';
 import {
+  type CollectionDoc,
   encodeDoc,
   type FragmentEntry,
   MANIFEST_FORMAT,
@@ -23,8 +23,8 @@ import {
   type VersionDoc,
 } from './manifest.js';
 import { Key, type ScanOptions, Snapshot } from './snapshot.js';
-import { type AsOf, type GroupState, priorityOf, TableCore } from './table-core.js';
-import { type CommitInfo, keysToBlock, type KeysInput, SLICE_ROWS, Transaction, type TxnWriteOptions, type WriteInput } from './transaction.js';
+import { type AsOf, type CollectionCore, type GroupState, priorityOf, TableCore } from './table-core.js';
+import { type CollectionWriter, type CommitInfo, keysToBlock, type KeysInput, SLICE_ROWS, Transaction, type TxnWriteOptions, type WriteInput } from './transaction.js';
 
 export interface TableScanOptions extends ScanOptions {
   /** Read the version committed at or before this time (Date / ISO string) or this version number. */
@@ -69,39 +69,69 @@ export interface TxnInfo {
 
 const COMPACT_ATTEMPTS = 5;
 
+/**
+ * A table, or one collection of a dataset (which stores its whole tree as the collections of
+ * one table so writes across collections commit atomically).
+ */
 export class Table {
-  private constructor(private readonly core: TableCore) {}
+  private constructor(
+    private readonly core: TableCore,
+    private readonly cc: CollectionCore,
+  ) {}
 
-  /** Creates the table's first version in `dir`. */
-  static async create(store: ObjectStore, dir: string, id: string, identifier: string, keyFields: readonly Field[], structGroups: readonly string[] | null): Promise<Table> {
-    new KeyCodec(keyFields);
-    const keySpace = `manifests/${newId()}.json`;
-    await store.put(`${dir}/${keySpace}`, encodeDoc({ format: MANIFEST_FORMAT, group: '', fragments: [] }));
+  /**
+   * Creates the first version in `dir`: one collection per entry of `collections` (a plain
+   * table has the single collection '').
+   */
+  static async createCore(
+    store: ObjectStore,
+    dir: string,
+    id: string,
+    identifier: string,
+    collections: readonly { path: string; keyFields: readonly Field[]; structGroups: readonly string[] | null }[],
+  ): Promise<TableCore> {
+    const docs: CollectionDoc[] = [];
+    for (const c of collections) {
+      new KeyCodec(c.keyFields);
+      const keySpace = `manifests/${newId()}.json`;
+      await store.put(`${dir}/${keySpace}`, encodeDoc({ format: MANIFEST_FORMAT, group: '', fragments: [] }));
+      docs.push({ path: c.path, keySchema: schemaToJSON(c.keyFields), structGroups: c.structGroups, keySpace, groups: [], rangeTombstones: [] });
+    }
     const doc: VersionDoc = {
       format: VERSION_FORMAT,
       table: id,
       version: 1,
       committedAt: nowMicros(),
       txn: { id: newId(), kind: 'create', rowsWritten: 0, keysDeleted: 0, prefixesDeleted: 0, columnsDropped: [], fragmentsAdded: 0, fragmentsRemoved: 0, attempts: 1 },
-      keySchema: schemaToJSON(keyFields),
-      structGroups,
-      keySpace,
-      groups: [],
-      rangeTombstones: [],
+      collections: docs,
     };
-    const core = new TableCore(store, dir, id, identifier, doc.keySchema);
+    const core = new TableCore(store, dir, id, identifier);
     if (!(await core.log.tryPublish(1, encodeDoc(doc)))) throw new EngineError('table-exists', `table storage ${dir} already exists`);
-    return new Table(core);
+    return core;
   }
 
-  static async open(store: ObjectStore, dir: string, id: string, identifier: string): Promise<Table> {
-    const log = new VersionLog(store, dir);
-    const first = await log.read(1).catch((e: unknown) => {
+  static async create(store: ObjectStore, dir: string, id: string, identifier: string, keyFields: readonly Field[], structGroups: readonly string[] | null): Promise<Table> {
+    const core = await Table.createCore(store, dir, id, identifier, [{ path: '', keyFields, structGroups }]);
+    return Table.open(store, dir, id, identifier, core);
+  }
+
+  /** Opens a table (or the collection `path` of a dataset's table). */
+  static async open(store: ObjectStore, dir: string, id: string, identifier: string, core?: TableCore, path = ''): Promise<Table> {
+    const c = core ?? new TableCore(store, dir, id, identifier);
+    const first = await c.log.read(1).catch((e: unknown) => {
       if (isErrorCode(e, 'object-not-found')) throw new EngineError('table-not-found', `table ${identifier} has no storage at ${dir}`);
       throw e;
     });
-    const doc = parseDoc<VersionDoc>(first, VERSION_FORMAT, log.key(1));
-    return new Table(new TableCore(store, dir, id, identifier, doc.keySchema));
+    let coll = parseDoc<VersionDoc>(first, VERSION_FORMAT, c.log.key(1)).collections.find((x) => x.path === path);
+    // A collection added after the first version: find it in the newest.
+    coll ??= (await c.readVersion(await c.latestVersion())).collections.find((x) => x.path === path);
+    if (!coll) throw new EngineError('table-not-found', `table ${identifier} has no collection "${path}"`);
+    return new Table(c, c.collection(coll));
+  }
+
+  /** This table's storage (shared by the collections of a dataset). @internal */
+  get storage(): TableCore {
+    return this.core;
   }
 
   get identifier(): string {
@@ -113,17 +143,17 @@ export class Table {
   }
 
   get keySchema(): Schema {
-    return new Schema([...this.core.keyFields]);
+    return new Schema([...this.cc.keyFields]);
   }
 
   /** A key or key prefix from values of the first key columns. */
   key(...parts: unknown[]): Key {
-    return new Key(parts, this.core.codec.encodeValues(parts));
+    return new Key(parts, this.cc.codec.encodeValues(parts));
   }
 
   /** The table as of a time or version (default: the newest version). */
   async snapshot(asof?: AsOf): Promise<Snapshot> {
-    return new Snapshot(this.core, await this.core.loadState(await this.core.resolveAsOf(asof)));
+    return new Snapshot(this.cc, await this.core.loadState(await this.core.resolveAsOf(asof)));
   }
 
   async schema(asof?: AsOf): Promise<Schema> {
@@ -142,19 +172,19 @@ export class Table {
   /** Rows of these keys (those that exist), sorted by key. */
   async take(keys: KeysInput, opts: { columns?: readonly string[]; asof?: AsOf } = {}): Promise<ArrowTable> {
     const snap = await this.snapshot(opts.asof);
-    return snap.take(keysToBlock(this.core, keys), opts);
+    return snap.take(keysToBlock(this.cc, keys), opts);
   }
 
   /** Begins a transaction on the newest version. */
   async txn(): Promise<Transaction> {
     const state = await this.core.loadState(await this.core.latestVersion());
-    return new Transaction(this.core, state, state.doc.structGroups);
+    return new Transaction(this.core, state);
   }
 
-  private async inTxn(f: (t: Transaction) => Promise<void> | void): Promise<CommitInfo> {
+  private async inTxn(f: (t: CollectionWriter) => Promise<void> | void): Promise<CommitInfo> {
     const t = await this.txn();
     try {
-      await f(t);
+      await f(t.collection(this.cc.path));
       return await t.commit();
     } catch (e) {
       await t.abort();
@@ -208,7 +238,8 @@ export class Table {
   private async compactOnce(opts: CompactOptions): Promise<CompactResult> {
     const target = opts.targetRows ?? SLICE_ROWS;
     const t = await this.txn();
-    const snap = new Snapshot(this.core, t.baseState);
+    const snap = new Snapshot(this.cc, t.baseState);
+    const cc = this.cc;
     let removed = 0, addedCount = 0, rewritten = 0;
     const targets: { group: string | null; g: GroupState | undefined; fragments: readonly FragmentEntry[] }[] = [
       { group: null, g: undefined, fragments: snap.state.keySpace },
@@ -229,15 +260,15 @@ export class Table {
             const b = concatBatches(pending);
             pending = [];
             pendingRows = 0;
-            const keyData = this.core.keyFields.map((_, i) => b.data.children[i]!);
+            const keyData = cc.keyFields.map((_, i) => b.data.children[i]!);
             const frag = await writeFragment({
               store: this.core.store,
               dir: this.core.dir,
-              keyFields: this.core.keyFields,
+              keyFields: cc.keyFields,
               keyData,
-              keys: this.core.codec.encode(keyData),
+              keys: cc.codec.encode(keyData),
               fields,
-              data: fields.map((_, i) => b.data.children[this.core.keyFields.length + i]!),
+              data: fields.map((_, i) => b.data.children[cc.keyFields.length + i]!),
               keysId: newId(),
             });
             out.push({ ...frag, level: 1, seq: newest.seq, ord: newest.ord, committedAt, compactedAt });
@@ -254,7 +285,7 @@ export class Table {
             }
           }
           await flush();
-          t.replace(group, job.map((f) => f.id), out);
+          t.replace(cc.path, group, job.map((f) => f.id), out);
           removed += job.length;
           addedCount += out.length;
         }
@@ -288,7 +319,7 @@ export class Table {
     const retained = docs.slice(keepFrom);
     const referenced = new Set<string>();
     for (const d of retained) {
-      for (const m of [d.keySpace, ...d.groups.map((g) => g.manifest)]) {
+      for (const m of d.collections.flatMap((c) => [c.keySpace, ...c.groups.map((g) => g.manifest)])) {
         referenced.add(m);
         for (const f of (await this.core.manifest(m)).fragments) referenced.add(f.path);
       }

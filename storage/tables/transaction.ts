@@ -15,13 +15,14 @@ import { type Data, type Field, RecordBatch, Schema, type Struct, Table, vectorF
 import { ConflictError, EngineError, isErrorCode } from '../../errors.js';
 import { concatBatches, concatData, plainData } from '../arrow/concat.js';
 import { takeData } from '../arrow/take.js';
-import { type FieldJSON, fieldToJSON, sameType, typeFromJSON } from './arrow-json.js';
+import { type FieldJSON, fieldToJSON, sameType, schemaToJSON, typeFromJSON } from './arrow-json.js';
 import { parentGroup, splitBatch } from './columns.js';
 import { type PendingFragment, writeFragment } from './fragments.js';
 import { type KeyBlock, keyAt, keyBlockOf, prefixEnd, sortUniqueLast, toHex } from './key-codec.js';
 import {
   encodeDoc,
   type FragmentEntry,
+  type CollectionDoc,
   type GroupDoc,
   type GroupField,
   MANIFEST_FORMAT,
@@ -34,7 +35,7 @@ import {
   type VersionDoc,
 } from './manifest.js';
 import type { Key } from './snapshot.js';
-import type { TableCore, TableState } from './table-core.js';
+import type { CollectionCore, CollectionState, TableCore, TableState } from './table-core.js';
 
 export type WriteInput = Table | RecordBatch | Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 /** Keys to delete: a table / batch with the key columns, key tuples, or Keys. */
@@ -53,12 +54,16 @@ export interface CommitInfo {
   readonly attempts: number;
 }
 
-type Op =
+type OpBody =
   | { readonly kind: 'fragment'; readonly group: string | null; readonly frag: PendingFragment; readonly fields: readonly FieldJSON[]; readonly ord: number }
   | { readonly kind: 'tombstone'; readonly frag: PendingFragment; readonly ord: number }
   | { readonly kind: 'range'; readonly lo: string; readonly hi: string | null; readonly ord: number }
   | { readonly kind: 'drop'; readonly paths: readonly string[]; readonly ord: number }
-  | { readonly kind: 'replace'; readonly group: string | null; readonly remove: readonly string[]; readonly add: readonly FragmentEntry[] };
+  | { readonly kind: 'replace'; readonly group: string | null; readonly remove: readonly string[]; readonly add: readonly FragmentEntry[] }
+  | { readonly kind: 'create'; readonly keySchema: readonly FieldJSON[]; readonly structGroups: readonly string[] | null };
+
+/** An operation on one collection (`coll`: '' for a plain table). */
+type Op = OpBody & { readonly coll: string };
 
 /** Rows per sorted slice (one fragment per group per slice). */
 export const SLICE_ROWS = 1 << 20;
@@ -75,53 +80,33 @@ async function* batchesOf(data: WriteInput): AsyncGenerator<RecordBatch> {
   else yield* data;
 }
 
-export class Transaction {
-  private ops: Op[] = [];
-  private nextOrd = 0;
-  private statusValue: 'open' | 'committed' | 'aborted' = 'open';
+/** Writes to one collection inside a transaction (a plain table's is `txn` itself). */
+export class CollectionWriter {
   /** Group path → field name → type written by this transaction. */
   private readonly written = new Map<string, Map<string, Field>>();
-  private rows = 0;
-  private deletedKeys = 0;
-  private deletedPrefixes = 0;
-  private dropped: string[] = [];
-  /** Set when a commit's outcome is unknown: abort then leaves the files for vacuum. */
-  private keepFiles = false;
-  readonly id = newId();
 
   constructor(
+    private readonly txn: Transaction,
     private readonly core: TableCore,
-    private base: TableState,
+    private readonly cc: CollectionCore,
+    private readonly base: CollectionState | undefined,
     private readonly structGroups: readonly string[] | null,
   ) {}
 
-  /** The version this transaction started from. @internal */
-  get baseState(): TableState {
-    return this.base;
-  }
-
-  get status(): 'open' | 'committed' | 'aborted' {
-    return this.statusValue;
-  }
-
-  isEmpty(): boolean {
-    return this.ops.length === 0;
-  }
-
-  private ensureOpen(): void {
-    if (this.statusValue !== 'open') throw new EngineError('transaction-closed', `transaction ${this.id} is ${this.statusValue}`);
+  private get path(): string {
+    return this.cc.path;
   }
 
   private isGroup = (path: string): boolean => this.structGroups === null || this.structGroups.some((g) => g === path || g.startsWith(`${path}.`));
 
   /** Stored type of a field (this transaction's writes first, then the base version). */
   private knownType(group: string, name: string): Field | undefined {
-    return this.written.get(group)?.get(name) ?? this.base.groups.get(group)?.fields.find((f) => f.name === name);
+    return this.written.get(group)?.get(name) ?? this.base?.groups.get(group)?.fields.find((f) => f.name === name);
   }
 
   /** Upserts rows: the newest write of a key wins, column by column. */
   async write(data: WriteInput, opts: TxnWriteOptions = {}): Promise<void> {
-    this.ensureOpen();
+    this.txn.ensureOpen();
     let pending: RecordBatch[] = [];
     let pendingRows = 0;
     let schema: Schema | undefined;
@@ -131,7 +116,7 @@ export class Transaction {
       pending = [];
       pendingRows = 0;
       await this.writeSlice(batch);
-      opts.onProgress?.(this.rows);
+      opts.onProgress?.(this.txn.counts.rows);
     };
     for await (const b of batchesOf(data)) {
       if (schema && !sameSchema(schema, b.schema)) await flush();
@@ -151,9 +136,9 @@ export class Transaction {
   private async writeSlice(input: RecordBatch): Promise<void> {
     const plain = plainData(input.data);
     const batch = plain === input.data ? input : new RecordBatch(new Schema(plain.type.children), plain as Data<Struct>);
-    const split = splitBatch(batch, this.core.keyFields, this.isGroup);
+    const split = splitBatch(batch, this.cc.keyFields, this.isGroup);
     split.keys.forEach((d, i) => {
-      const kf = this.core.keyFields[i]!;
+      const kf = this.cc.keyFields[i]!;
       if (!sameType(d.type, kf.type)) {
         throw new EngineError('schema-mismatch', `key column "${kf.name}" has type ${String(d.type)}, the table's key is ${String(kf.type)}`, { details: { column: kf.name } });
       }
@@ -167,17 +152,18 @@ export class Transaction {
         }
       });
     }
-    const raw = this.core.codec.encode(split.keys);
+    const raw = this.cc.codec.encode(split.keys);
     const order = sortUniqueLast(raw);
     const identity = order.length === raw.length && order.every((v, i) => v === i);
     const reorder = (d: Data): Data => (identity ? d : takeData(d, order));
     const keys: KeyBlock = identity ? raw : keyBlockOf(Array.from(order, (i) => keyAt(raw, i)));
     const keyData = split.keys.map(reorder);
     const keysId = newId();
-    const ordBase = this.nextOrd++;
-    const common = { store: this.core.store, dir: this.core.dir, keyFields: this.core.keyFields, keyData, keys, keysId };
+    const ordBase = this.txn.nextOrd();
+    const common = { store: this.core.store, dir: this.core.dir, keyFields: this.cc.keyFields, keyData, keys, keysId };
+    const coll = this.path;
     const jobs: Promise<Op>[] = [
-      writeFragment({ ...common, fields: [], data: [] }).then((frag) => ({ kind: 'fragment', group: null, frag, fields: [], ord: ordBase }) as const),
+      writeFragment({ ...common, fields: [], data: [] }).then((frag) => ({ coll, kind: 'fragment', group: null, frag, fields: [], ord: ordBase }) as const),
     ];
     for (const [g, { fields, data }] of split.groups) {
       const typed = fields.map((f, i) => f.clone({ type: data[i]!.type, nullable: true }));
@@ -186,18 +172,18 @@ export class Transaction {
       for (const f of typed) w.set(f.name, f);
       jobs.push(
         writeFragment({ ...common, fields: typed, data: data.map(reorder) }).then(
-          (frag) => ({ kind: 'fragment', group: g, frag, fields: typed.map(fieldToJSON), ord: ordBase }) as const,
+          (frag) => ({ coll, kind: 'fragment', group: g, frag, fields: typed.map(fieldToJSON), ord: ordBase }) as const,
         ),
       );
     }
-    this.ops.push(...(await Promise.all(jobs)));
-    this.rows += keys.length;
+    this.txn.push(...(await Promise.all(jobs)));
+    this.txn.counts.rows += keys.length;
   }
 
   /** Deletes rows by key (keys that do not exist are ignored). */
   async delete(keys: KeysInput): Promise<void> {
-    this.ensureOpen();
-    const block = keysToBlock(this.core, keys);
+    this.txn.ensureOpen();
+    const block = keysToBlock(this.cc, keys);
     if (block.length === 0) return;
     const order = sortUniqueLast(block);
     const sorted = keyBlockOf(Array.from(order, (i) => keyAt(block, i)));
@@ -205,7 +191,7 @@ export class Transaction {
     const frag = await writeFragment({
       store: this.core.store,
       dir: this.core.dir,
-      keyFields: this.core.keyFields,
+      keyFields: this.cc.keyFields,
       keyData,
       keys: sorted,
       fields: [],
@@ -213,42 +199,124 @@ export class Transaction {
       tombstone: true,
       keysId: newId(),
     });
-    this.ops.push({ kind: 'tombstone', frag, ord: this.nextOrd++ });
-    this.deletedKeys += sorted.length;
+    this.txn.push({ coll: this.path, kind: 'tombstone', frag, ord: this.txn.nextOrd() });
+    this.txn.counts.keysDeleted += sorted.length;
   }
 
   /** Deletes every row whose key starts with `prefix` (a Key from `table.key(...)`). */
   deletePrefix(prefix: Key): void {
-    this.ensureOpen();
+    this.txn.ensureOpen();
     const end = prefixEnd(prefix.bytes);
-    this.ops.push({ kind: 'range', lo: toHex(prefix.bytes), hi: end ? toHex(end) : null, ord: this.nextOrd++ });
-    this.deletedPrefixes++;
+    this.txn.push({ coll: this.path, kind: 'range', lo: toHex(prefix.bytes), hi: end ? toHex(end) : null, ord: this.txn.nextOrd() });
+    this.txn.counts.prefixesDeleted++;
   }
 
   /** Drops columns (`name`, `group.field`) or whole column groups (`context`). */
   dropColumns(paths: readonly string[]): void {
-    this.ensureOpen();
-    const keyNames = this.core.keyFields.map((f) => f.name);
+    this.txn.ensureOpen();
+    const keyNames = this.cc.keyFields.map((f) => f.name);
     for (const p of paths) {
       if (keyNames.includes(p)) throw new EngineError('invalid-argument', `cannot drop key column "${p}"`);
-      const isGroupPath = [...this.base.groups.keys()].some((g) => g === p || g.startsWith(`${p}.`)) || this.written.has(p);
+      const isGroupPath = [...(this.base?.groups.keys() ?? [])].some((g) => g === p || g.startsWith(`${p}.`)) || this.written.has(p);
       const g = parentGroup(p), name = p.slice(g === '' ? 0 : g.length + 1);
       if (!isGroupPath && !this.knownType(g, name)) throw new EngineError('unknown-column', `no column "${p}" to drop`, { details: { column: p } });
     }
-    this.ops.push({ kind: 'drop', paths: [...paths], ord: this.nextOrd++ });
-    this.dropped.push(...paths);
-  }
-
-  /** Compaction: replaces fragments of a group (null = key space). @internal */
-  replace(group: string | null, remove: readonly string[], add: readonly FragmentEntry[]): void {
-    this.ensureOpen();
-    this.ops.push({ kind: 'replace', group, remove, add });
+    this.txn.push({ coll: this.path, kind: 'drop', paths: [...paths], ord: this.txn.nextOrd() });
+    this.txn.counts.dropped.push(...paths);
   }
 
   /** Key columns (Arrow Data) of sorted normalized keys. */
   private keyColumnsOf(keys: KeyBlock): Data[] {
-    const rows = Array.from({ length: keys.length }, (_, i) => this.core.codec.decode(keyAt(keys, i)));
-    return this.core.keyFields.map((kf, k) => dataOf(kf, rows.map((r) => r[k])));
+    const rows = Array.from({ length: keys.length }, (_, i) => this.cc.codec.decode(keyAt(keys, i)));
+    return this.cc.keyFields.map((kf, k) => dataOf(kf, rows.map((r) => r[k])));
+  }
+}
+
+export class Transaction {
+  private ops: Op[] = [];
+  private ord = 0;
+  private statusValue: 'open' | 'committed' | 'aborted' = 'open';
+  private readonly writers = new Map<string, CollectionWriter>();
+  /** Set when a commit's outcome is unknown: abort then leaves the files for vacuum. */
+  private keepFiles = false;
+  /** @internal */
+  readonly counts = { rows: 0, keysDeleted: 0, prefixesDeleted: 0, dropped: [] as string[] };
+  readonly id = newId();
+
+  constructor(
+    private readonly core: TableCore,
+    private base: TableState,
+  ) {}
+
+  /** The version this transaction started from. @internal */
+  get baseState(): TableState {
+    return this.base;
+  }
+
+  get status(): 'open' | 'committed' | 'aborted' {
+    return this.statusValue;
+  }
+
+  isEmpty(): boolean {
+    return this.ops.length === 0;
+  }
+
+  /** @internal */
+  ensureOpen(): void {
+    if (this.statusValue !== 'open') throw new EngineError('transaction-closed', `transaction ${this.id} is ${this.statusValue}`);
+  }
+
+  /** @internal */
+  nextOrd(): number {
+    return this.ord++;
+  }
+
+  /** @internal */
+  push(...ops: Op[]): void {
+    this.ops.push(...ops);
+  }
+
+  /**
+   * The writer of one collection; `create` declares the collection when this version does not
+   * have it yet (its key schema must match if a concurrent commit created it too).
+   */
+  collection(path: string, create?: { keySchema: readonly Field[]; structGroups?: readonly string[] | null }): CollectionWriter {
+    let w = this.writers.get(path);
+    if (w) return w;
+    const state = this.base.collections.get(path);
+    let coll = state?.coll;
+    if (!coll) {
+      if (!create) throw new EngineError('unknown-column', `no collection "${path}" in table ${this.core.identifier}`);
+      const keySchema = schemaToJSON([...create.keySchema]);
+      coll = { path, keySchema, structGroups: create.structGroups ?? null, keySpace: '', groups: [], rangeTombstones: [] };
+      this.ops.push({ coll: path, kind: 'create', keySchema, structGroups: coll.structGroups });
+    }
+    w = new CollectionWriter(this, this.core, this.core.collection(coll), state, coll.structGroups);
+    this.writers.set(path, w);
+    return w;
+  }
+
+  /** Upserts rows of a plain table. */
+  write(data: WriteInput, opts: TxnWriteOptions = {}): Promise<void> {
+    return this.collection('').write(data, opts);
+  }
+
+  delete(keys: KeysInput): Promise<void> {
+    return this.collection('').delete(keys);
+  }
+
+  deletePrefix(prefix: Key): void {
+    this.collection('').deletePrefix(prefix);
+  }
+
+  dropColumns(paths: readonly string[]): void {
+    this.collection('').dropColumns(paths);
+  }
+
+  /** Compaction: replaces fragments of a group (null = key space) of a collection. @internal */
+  replace(coll: string, group: string | null, remove: readonly string[], add: readonly FragmentEntry[]): void {
+    this.ensureOpen();
+    this.ops.push({ coll, kind: 'replace', group, remove, add });
   }
 
   /** Deletes the fragments this transaction wrote and closes it. */
@@ -318,23 +386,86 @@ export class Transaction {
   /** The version document (and new manifests) of this transaction on top of `state`. */
   private build(state: TableState, v: number, attempt: number): { doc: VersionDoc; manifests: [string, ManifestDoc][] } {
     const committedAt = Math.max(nowMicros(), state.doc.committedAt + 1);
+    const manifests: [string, ManifestDoc][] = [];
+    const manifestOf = (group: string, fragments: FragmentEntry[]): string => {
+      const key = `manifests/${newId()}.json`;
+      manifests.push([key, { format: MANIFEST_FORMAT, group, fragments }]);
+      return key;
+    };
+    const counts = { added: 0, removed: 0 };
+    const byColl = new Map<string, Op[]>();
+    for (const op of this.ops) {
+      let list = byColl.get(op.coll);
+      if (!list) byColl.set(op.coll, (list = []));
+      list.push(op);
+    }
+    const collections: CollectionDoc[] = [];
+    const paths = new Set([...state.collections.keys(), ...byColl.keys()]);
+    for (const path of [...paths].sort()) {
+      const ops = byColl.get(path);
+      const cur = state.collections.get(path);
+      if (!ops) {
+        collections.push(cur!.coll);
+        continue;
+      }
+      collections.push(this.buildCollection(cur, ops, v, committedAt, attempt, manifestOf, counts));
+    }
+    const doc: VersionDoc = {
+      format: VERSION_FORMAT,
+      table: this.core.id,
+      version: v,
+      committedAt,
+      txn: {
+        id: this.id,
+        kind: this.kind(),
+        rowsWritten: this.counts.rows,
+        keysDeleted: this.counts.keysDeleted,
+        prefixesDeleted: this.counts.prefixesDeleted,
+        columnsDropped: this.counts.dropped,
+        fragmentsAdded: counts.added,
+        fragmentsRemoved: counts.removed,
+        attempts: attempt,
+      },
+      collections,
+    };
+    return { doc, manifests };
+  }
+
+  /** One collection's document after this transaction's operations on it. */
+  private buildCollection(
+    cur: CollectionState | undefined,
+    ops: readonly Op[],
+    v: number,
+    committedAt: number,
+    attempt: number,
+    manifestOf: (group: string, fragments: FragmentEntry[]) => string,
+    counts: { added: number; removed: number },
+  ): CollectionDoc {
     const entry = (f: PendingFragment, ord: number): FragmentEntry => ({ ...f, level: 0, seq: v, ord, committedAt, compactedAt: null });
     const groups = new Map<string, { fields: GroupField[]; fragments: FragmentEntry[]; manifest: string | null }>();
-    for (const [path, g] of state.groups) groups.set(path, { fields: [...g.doc.fields], fragments: [...g.fragments], manifest: g.doc.manifest });
-    let keySpace = [...state.keySpace];
-    let keySpaceChanged = false;
-    const rangeTombstones: RangeTombstone[] = [...state.doc.rangeTombstones];
-    let added = 0, removed = 0;
+    for (const [path, g] of cur?.groups ?? []) groups.set(path, { fields: [...g.doc.fields], fragments: [...g.fragments], manifest: g.doc.manifest });
+    let keySpace = [...(cur?.keySpace ?? [])];
+    let keySpaceChanged = cur === undefined;
+    const rangeTombstones: RangeTombstone[] = [...(cur?.coll.rangeTombstones ?? [])];
+    let keySchema = cur?.coll.keySchema;
+    let structGroups = cur?.coll.structGroups ?? null;
     const touch = (path: string): { fields: GroupField[]; fragments: FragmentEntry[]; manifest: string | null } => {
       let g = groups.get(path);
       if (!g) groups.set(path, (g = { fields: [], fragments: [], manifest: null }));
       g.manifest = null;
       return g;
     };
-    for (const op of this.ops) {
+    for (const op of ops) {
       switch (op.kind) {
+        case 'create':
+          if (keySchema && JSON.stringify(keySchema) !== JSON.stringify(op.keySchema)) {
+            throw new ConflictError('commit-conflict', `collection "${op.coll}" was created meanwhile with another key schema`, { details: { collection: op.coll, attempt } });
+          }
+          keySchema ??= op.keySchema;
+          if (!cur) structGroups = op.structGroups;
+          break;
         case 'fragment': {
-          added++;
+          counts.added++;
           if (op.group === null) {
             keySpace.push(entry(op.frag, op.ord));
             keySpaceChanged = true;
@@ -363,7 +494,7 @@ export class Transaction {
           keySpace.push(e);
           keySpaceChanged = true;
           for (const path of groups.keys()) touch(path).fragments.push(e);
-          added++;
+          counts.added++;
           break;
         }
         case 'range':
@@ -392,45 +523,25 @@ export class Transaction {
             keySpace = next;
             keySpaceChanged = true;
           } else touch(op.group).fragments = next;
-          added += op.add.length;
-          removed += ids.size;
+          counts.added += op.add.length;
+          counts.removed += ids.size;
           break;
         }
       }
     }
-    const manifests: [string, ManifestDoc][] = [];
-    const manifestOf = (group: string, fragments: FragmentEntry[]): string => {
-      const key = `manifests/${newId()}.json`;
-      manifests.push([key, { format: MANIFEST_FORMAT, group, fragments }]);
-      return key;
-    };
+    if (!keySchema) throw new EngineError('unknown-column', `no collection "${ops[0]!.coll}" (dropped meanwhile?)`);
     const groupDocs: GroupDoc[] = [...groups.entries()]
       .filter(([, g]) => g.fields.length > 0 || g.fragments.some((f) => !f.tombstone))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([path, g]) => ({ path, fields: g.fields, manifest: g.manifest ?? manifestOf(path, g.fragments) }));
-    const doc: VersionDoc = {
-      format: VERSION_FORMAT,
-      table: this.core.id,
-      version: v,
-      committedAt,
-      txn: {
-        id: this.id,
-        kind: this.kind(),
-        rowsWritten: this.rows,
-        keysDeleted: this.deletedKeys,
-        prefixesDeleted: this.deletedPrefixes,
-        columnsDropped: this.dropped,
-        fragmentsAdded: added,
-        fragmentsRemoved: removed,
-        attempts: attempt,
-      },
-      keySchema: state.doc.keySchema,
-      structGroups: state.doc.structGroups,
-      keySpace: keySpaceChanged ? manifestOf('', keySpace) : state.doc.keySpace,
+    return {
+      path: ops[0]!.coll,
+      keySchema,
+      structGroups,
+      keySpace: keySpaceChanged ? manifestOf('', keySpace) : cur!.coll.keySpace,
       groups: groupDocs,
       rangeTombstones,
     };
-    return { doc, manifests };
   }
 }
 
@@ -444,7 +555,7 @@ function dataOf(kf: Field, values: readonly unknown[]): Data {
 }
 
 /** Normalized keys of a keys input. */
-export function keysToBlock(core: TableCore, keys: KeysInput): KeyBlock {
+export function keysToBlock(core: CollectionCore, keys: KeysInput): KeyBlock {
   if (keys instanceof Table || keys instanceof RecordBatch) {
     const names = keys.schema.fields.map((f) => f.name);
     const cols = core.keyFields.map((kf) => {
