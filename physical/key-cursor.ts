@@ -1,0 +1,169 @@
+/**
+ * The one key-walking utility of the physical layer. A {@link KeyCursor} pulls a child's batches
+ * and encodes the chosen key columns of each batch into normalized keys (storage/tables/
+ * key-codec.ts: memcmp order = key order), checking the order as it goes: strictly ascending for
+ * a stream that must be unique by those columns, non-decreasing for a stream that is only grouped
+ * by them (a key prefix). Because the encoding is a concatenation per column, the first k key
+ * columns of a child encode to a byte prefix of its full key, so parents and children compare
+ * by encoding the child's first k columns with the parent's codec.
+ */
+import type { Data, Field, RecordBatch } from 'apache-arrow';
+
+import { ExecutionError } from '../errors.js';
+import { compareKeys, compareKeyTo, type KeyBlock, KeyCodec, keyAt } from '../storage/tables/key-codec.js';
+import { columnOf } from './batches.js';
+import type { ChildInput } from './run.js';
+
+const EMPTY: KeyBlock = { bytes: new Uint8Array(0), offsets: null, width: 1, length: 0 };
+
+export interface KeyCursorOptions {
+  /** Operator name and input role, for error messages ("Zip", "right"). */
+  readonly op: string;
+  readonly side: string;
+  /** True: keys strictly ascending (unique). False: non-decreasing (grouped). */
+  readonly strict: boolean;
+}
+
+/** Walks a key-sorted child stream batch by batch with encoded keys. */
+export class KeyCursor {
+  readonly codec: KeyCodec;
+  /** Current batch (never empty), or null before the first load and after the end. */
+  batch: RecordBatch | null = null;
+  /** Encoded keys of the current batch. */
+  keys: KeyBlock = EMPTY;
+  /** Position in the current batch; operators advance it. */
+  row = 0;
+  /** True once the child stream is exhausted. */
+  done = false;
+  private last: Uint8Array | null = null;
+
+  constructor(
+    private readonly input: ChildInput,
+    readonly fields: readonly Field[],
+    private readonly opts: KeyCursorOptions,
+  ) {
+    this.codec = new KeyCodec(fields);
+  }
+
+  /** Rows of the current batch (0 when none). */
+  get length(): number {
+    return this.batch?.numRows ?? 0;
+  }
+
+  /** True when the cursor is on a row of the current batch. */
+  get hasRow(): boolean {
+    return this.batch !== null && this.row < this.batch.numRows;
+  }
+
+  /**
+   * Makes sure the cursor is on a row, loading further batches when the current one is used up.
+   * False at the end of the stream. Callers that still need the old batch must use it first.
+   */
+  async ready(): Promise<boolean> {
+    while (!this.hasRow) {
+      if (!(await this.load())) return false;
+    }
+    return true;
+  }
+
+  /** Loads the next non-empty batch (dropping the current one); false at the end. */
+  async load(): Promise<boolean> {
+    for (;;) {
+      const b = this.done ? null : await this.input.next();
+      if (b === null) {
+        this.done = true;
+        this.batch = null;
+        this.keys = EMPTY;
+        this.row = 0;
+        return false;
+      }
+      if (b.numRows === 0) continue;
+      const keys = this.codec.encode(this.fields.map((f) => columnOf(b, f.name, this.opts.op)));
+      this.check(keys);
+      this.batch = b;
+      this.keys = keys;
+      this.row = 0;
+      this.last = keyAt(keys, keys.length - 1);
+      return true;
+    }
+  }
+
+  /** Column `name` of the current batch. */
+  column(name: string): Data {
+    return columnOf(this.batch!, name, this.opts.op);
+  }
+
+  /** End of the run of rows equal to row `i` of the current batch (see {@link runEnd}). */
+  runEnd(i: number): number {
+    return runEnd(this.keys, i);
+  }
+
+  /** Compares the cursor's current key with key j of block b. */
+  compareTo(b: KeyBlock, j: number): number {
+    return compareKeys(this.keys, this.row, b, j);
+  }
+
+  /** The current key as bytes. */
+  key(): Uint8Array {
+    return keyAt(this.keys, this.row);
+  }
+
+  private check(keys: KeyBlock): void {
+    const strict = this.opts.strict;
+    if (this.last !== null) {
+      const c = compareKeyTo(keys, 0, this.last);
+      if (c < 0 || (strict && c === 0)) this.unsorted(this.last, keyAt(keys, 0));
+    }
+    for (let i = 1; i < keys.length; i++) {
+      const c = compareKeys(keys, i - 1, keys, i);
+      if (c > 0 || (strict && c === 0)) this.unsorted(keyAt(keys, i - 1), keyAt(keys, i));
+    }
+  }
+
+  private unsorted(before: Uint8Array, after: Uint8Array): never {
+    const names = this.fields.map((f) => f.name).join(', ');
+    const how = this.opts.strict ? 'strictly ascending' : 'ascending';
+    throw new ExecutionError(
+      'unsorted-input',
+      `${this.opts.op}: ${this.opts.side} input is not ${how} by (${names}): key (${this.codec.format(after)}) came after (${this.codec.format(before)})`,
+      { details: { op: this.opts.op, side: this.opts.side } },
+    );
+  }
+}
+
+/**
+ * The first row after `i` whose key differs from key i, in [i+1, end]; keys must be sorted.
+ * Gallops then bisects, so long runs cost O(log run) comparisons.
+ */
+export function runEnd(b: KeyBlock, i: number, end = b.length): number {
+  let known = i;
+  let step = 1;
+  let hi = end;
+  for (;;) {
+    const probe = known + step;
+    if (probe >= end) break;
+    if (compareKeys(b, probe, b, i) !== 0) {
+      hi = probe;
+      break;
+    }
+    known = probe;
+    step *= 2;
+  }
+  let lo = known + 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(b, mid, b, i) === 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when rows [a, a+n) of block A and [b, b+n) of block B hold the same keys. */
+export function sameKeyRun(A: KeyBlock, a: number, B: KeyBlock, b: number, n: number): boolean {
+  if (n === 0) return true;
+  const as = A.offsets ? A.offsets[a]! : a * A.width, ae = A.offsets ? A.offsets[a + n]! : (a + n) * A.width;
+  const bs = B.offsets ? B.offsets[b]! : b * B.width, be = B.offsets ? B.offsets[b + n]! : (b + n) * B.width;
+  if (ae - as !== be - bs) return false;
+  // Each encoded key is self-delimiting, so equal concatenations mean equal key sequences.
+  return Buffer.from(A.bytes.buffer, A.bytes.byteOffset + as, ae - as).equals(Buffer.from(B.bytes.buffer, B.bytes.byteOffset + bs, be - bs));
+}
