@@ -14,6 +14,7 @@ import { sameType } from './arrow-json.js';
 import { validateKeyFields } from './key-codec.js';
 import { encodeDoc, newId, nowMicros, parseDoc } from './manifest.js';
 import { Table } from './table.js';
+import { TableCore } from './table-core.js';
 import { VersionLog } from './version-log.js';
 
 const CATALOG_FORMAT = 'gyre.catalog.v1';
@@ -29,10 +30,19 @@ export interface TableEntry {
   readonly createdAt: number;
 }
 
+/** A dataset: a tree of collections stored as the collections of one table. */
+export interface DatasetEntry {
+  readonly project: string;
+  readonly name: string;
+  readonly id: string;
+  readonly createdAt: number;
+}
+
 interface CatalogDoc {
   readonly format: typeof CATALOG_FORMAT;
   readonly version: number;
   readonly tables: readonly TableEntry[];
+  readonly datasets?: readonly DatasetEntry[];
 }
 
 export type KeySchemaInput = Schema | readonly Field[] | Readonly<Record<string, DataType>>;
@@ -97,12 +107,13 @@ export class Database {
   }
 
   /** Applies `change` to the newest catalog and publishes it; retried when another change won. */
-  private async mutate<T>(change: (tables: TableEntry[]) => T): Promise<T> {
+  private async mutate<T>(change: (tables: TableEntry[], datasets: DatasetEntry[]) => T): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const cur = await this.state();
       const tables = [...cur.tables];
-      const result = change(tables);
-      const doc: CatalogDoc = { format: CATALOG_FORMAT, version: cur.version + 1, tables };
+      const datasets = [...(cur.datasets ?? [])];
+      const result = change(tables, datasets);
+      const doc: CatalogDoc = { format: CATALOG_FORMAT, version: cur.version + 1, tables, ...(datasets.length ? { datasets } : {}) };
       if (await this.log.tryPublish(cur.version + 1, encodeDoc(doc))) return result;
       if (attempt >= 100) throw new EngineError('commit-conflict', 'the catalog changed 100 times while this change was retried');
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
@@ -203,6 +214,50 @@ export class Database {
     for (const o of order) await this.store.delete(o.key).catch((e: unknown) => {
       if (!isErrorCode(e, 'object-not-found')) throw e;
     });
+  }
+
+  /**
+   * The storage of a collections dataset: one table whose collections are the tree's levels.
+   * Created with `create` (collections and the schema metadata) when missing.
+   */
+  async datasetStorage(
+    name: string,
+    create?: { collections: readonly { path: string; keyFields: readonly Field[]; structGroups: readonly string[] | null }[]; meta: unknown },
+    project = DEFAULT,
+  ): Promise<{ core: TableCore; entry: DatasetEntry; created: boolean }> {
+    checkName(project, 'project', project);
+    checkName(name, 'dataset', name);
+    const find = async (): Promise<DatasetEntry | undefined> => (await this.state()).datasets?.find((d) => d.project === project && d.name === name);
+    const open = (e: DatasetEntry): TableCore => new TableCore(this.store, `tables/${e.id}`, e.id, `${project}.${name}`);
+    const found = await find();
+    if (found) return { core: open(found), entry: found, created: false };
+    if (!create) throw new EngineError('table-not-found', `no dataset ${project}.${name}`, { details: { dataset: `${project}.${name}` } });
+    const id = newId();
+    const core = await Table.createCore(this.store, `tables/${id}`, id, `${project}.${name}`, create.collections, create.meta);
+    let raced: DatasetEntry | undefined;
+    const entry: DatasetEntry = { project, name, id, createdAt: nowMicros() };
+    await this.mutate((_, datasets) => {
+      raced = datasets.find((d) => d.project === project && d.name === name);
+      if (!raced) datasets.push(entry);
+    });
+    if (raced) {
+      await this.deleteTableData(id);
+      return { core: open(raced), entry: raced, created: false };
+    }
+    return { core, entry, created: true };
+  }
+
+  async listDatasets(project?: string): Promise<DatasetEntry[]> {
+    return ((await this.state()).datasets ?? []).filter((d) => project === undefined || d.project === project);
+  }
+
+  async dropDataset(name: string, project = DEFAULT): Promise<void> {
+    const gone = await this.mutate((_, datasets) => {
+      const i = datasets.findIndex((d) => d.project === project && d.name === name);
+      if (i < 0) throw new EngineError('table-not-found', `no dataset ${project}.${name}`);
+      return datasets.splice(i, 1)[0]!;
+    });
+    await this.deleteTableData(gone.id);
   }
 
   /** Closes the open tables' files. */

@@ -113,6 +113,8 @@ export interface VersionDoc {
   readonly committedAt: number;
   readonly txn: TxnSummary;
   readonly collections: readonly CollectionDoc[];
+  /** Opaque JSON of the layer above (a dataset's schema tree), carried to the next version. */
+  readonly meta?: unknown;
 }
 
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';

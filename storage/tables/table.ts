@@ -89,6 +89,7 @@ export class Table {
     id: string,
     identifier: string,
     collections: readonly { path: string; keyFields: readonly Field[]; structGroups: readonly string[] | null }[],
+    meta?: unknown,
   ): Promise<TableCore> {
     const docs: CollectionDoc[] = [];
     for (const c of collections) {
@@ -104,6 +105,7 @@ export class Table {
       committedAt: nowMicros(),
       txn: { id: newId(), kind: 'create', rowsWritten: 0, keysDeleted: 0, prefixesDeleted: 0, columnsDropped: [], fragmentsAdded: 0, fragmentsRemoved: 0, attempts: 1 },
       collections: docs,
+      ...(meta === undefined ? {} : { meta }),
     };
     const core = new TableCore(store, dir, id, identifier);
     if (!(await core.log.tryPublish(1, encodeDoc(doc)))) throw new EngineError('table-exists', `table storage ${dir} already exists`);

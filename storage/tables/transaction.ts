@@ -241,6 +241,7 @@ export class Transaction {
   private keepFiles = false;
   /** @internal */
   readonly counts = { rows: 0, keysDeleted: 0, prefixesDeleted: 0, dropped: [] as string[] };
+  private meta: unknown = undefined;
   readonly id = newId();
 
   constructor(
@@ -294,6 +295,12 @@ export class Transaction {
     w = new CollectionWriter(this, this.core, this.core.collection(coll), state, coll.structGroups);
     this.writers.set(path, w);
     return w;
+  }
+
+  /** Replaces the opaque metadata of the layer above (a dataset's schema) in the new version. */
+  setMeta(meta: unknown): void {
+    this.ensureOpen();
+    this.meta = meta;
   }
 
   /** Upserts rows of a plain table. */
@@ -427,6 +434,7 @@ export class Transaction {
         attempts: attempt,
       },
       collections,
+      ...(this.meta !== undefined ? { meta: this.meta } : state.doc.meta !== undefined ? { meta: state.doc.meta } : {}),
     };
     return { doc, manifests };
   }

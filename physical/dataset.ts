@@ -1,0 +1,256 @@
+/**
+ * A dataset: a tree of collections (logical/schema.ts) stored as the collections of one table
+ * (storage/tables), so a write touching several levels commits as one transaction.
+ *
+ * Collection `scenes.clips.frames` is stored under the collection path 'scenes.clips.frames'
+ * with key columns `scenes._id`, `clips._id`, `_pos`; struct fields become column groups.
+ * Nested records are flattened into one Arrow batch per collection; a positional collection
+ * given for a parent replaces that parent's previous rows (a prefix delete, then the rows).
+ */
+import { type DataType, Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFromArray, type Data, makeData, Schema, RecordBatch as Batch } from 'apache-arrow';
+
+import { PlanError } from '../errors.js';
+import { type CollectionRef, refs } from '../logical/fluent.js';
+import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, type SchemaNode } from '../logical/schema.js';
+import { fieldFromJSON, fieldToJSON, type FieldJSON } from '../storage/tables/arrow-json.js';
+import type { Database } from '../storage/tables/catalog.js';
+import { Table } from '../storage/tables/table.js';
+import type { TableCore } from '../storage/tables/table-core.js';
+import type { CommitInfo, Transaction } from '../storage/tables/transaction.js';
+
+// ---------------------------------------------------------------------------------------------
+// Schema tree ⇄ JSON (kept in the table's version metadata)
+
+type NodeJSON =
+  | { k: 'scalar'; field: FieldJSON; shape?: (number | string)[]; doc?: string }
+  | { k: 'struct'; fields: [string, NodeJSON][] }
+  | { k: 'collection'; key: FieldJSON | null; fields: [string, NodeJSON][]; doc?: string };
+
+interface SchemaJSON {
+  name: string;
+  roots: [string, NodeJSON][];
+}
+
+function nodeToJSON(n: SchemaNode): NodeJSON {
+  switch (n.kind) {
+    case 'scalar':
+      return { k: 'scalar', field: fieldToJSON(new Field('v', n.type, true)), ...(n.shape ? { shape: [...n.shape] } : {}), ...(n.doc ? { doc: n.doc } : {}) };
+    case 'struct':
+      return { k: 'struct', fields: [...n.fields].map(([k, v]) => [k, nodeToJSON(v)]) };
+    case 'collection':
+      return {
+        k: 'collection',
+        key: n.key.kind === 'keyed' ? fieldToJSON(new Field('_id', n.key.type, false)) : null,
+        fields: [...n.fields].map(([k, v]) => [k, nodeToJSON(v)]),
+        ...(n.doc ? { doc: n.doc } : {}),
+      };
+  }
+}
+
+function nodeFromJSON(j: NodeJSON): SchemaNode {
+  switch (j.k) {
+    case 'scalar':
+      return { kind: 'scalar', type: fieldFromJSON(j.field).type, ...(j.shape ? { shape: j.shape } : {}), ...(j.doc ? { doc: j.doc } : {}) };
+    case 'struct':
+      return { kind: 'struct', fields: new Map(j.fields.map(([k, v]) => [k, nodeFromJSON(v)])) };
+    case 'collection':
+      return {
+        kind: 'collection',
+        key: j.key ? { kind: 'keyed', type: fieldFromJSON(j.key).type } : { kind: 'positional' },
+        fields: new Map(j.fields.map(([k, v]) => [k, nodeFromJSON(v)])),
+        ...(j.doc ? { doc: j.doc } : {}),
+      };
+  }
+}
+
+export function schemaToJSON(s: DatasetSchema): SchemaJSON {
+  return { name: s.name, roots: [...s.roots].map(([k, v]) => [k, nodeToJSON(v)]) };
+}
+
+export function schemaFromJSON(j: SchemaJSON): DatasetSchema {
+  return { name: j.name, roots: new Map(j.roots.map(([k, v]) => [k, nodeFromJSON(v) as CollectionNode])) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every collection path of the tree, parents before children. */
+export function collectionPaths(s: DatasetSchema): string[][] {
+  const out: string[][] = [];
+  const walk = (path: string[], node: CollectionNode): void => {
+    out.push(path);
+    for (const [name, child] of node.fields) if (child.kind === 'collection') walk([...path, name], child);
+  };
+  for (const [name, node] of s.roots) walk([name], node);
+  return out;
+}
+
+/** Arrow fields of the key columns of the collection at `path`. */
+export function keyFieldsOf(s: DatasetSchema, path: readonly string[]): Field[] {
+  const names = keyColumns(s, path);
+  return names.map((n, i) => {
+    const c = collectionAt(s, path.slice(0, i + 1));
+    return new Field(n, c.key.kind === 'keyed' ? c.key.type : new Uint64(), false);
+  });
+}
+
+/** Arrow type of a struct or scalar node. */
+function typeOf(n: SchemaNode): DataType {
+  if (n.kind === 'scalar') return n.type;
+  if (n.kind === 'struct') return new Struct([...n.fields].map(([k, v]) => new Field(k, typeOf(v), true)));
+  throw new PlanError('invalid-argument', 'a collection has no value type');
+}
+
+/** Value fields (scalars and structs) of a collection, in schema order. */
+export function valueFields(c: CollectionNode): Field[] {
+  return [...c.fields].filter(([, v]) => v.kind !== 'collection').map(([k, v]) => new Field(k, typeOf(v), true));
+}
+
+type Rec = Record<string, unknown>;
+
+interface Pending {
+  keys: unknown[][];
+  rows: Rec[];
+  /** Parent keys whose positional rows are replaced. */
+  replace: unknown[][];
+}
+
+export class Dataset {
+  private constructor(
+    readonly db: Database,
+    readonly schema: DatasetSchema,
+    private readonly core: TableCore,
+    private readonly tables: Map<string, Table>,
+  ) {}
+
+  /**
+   * Opens a dataset, creating it with `schema` when missing. An existing dataset keeps its
+   * stored schema (a given schema must then have the same collections).
+   */
+  static async open(db: Database, name: string, opts: { schema?: DatasetSchema; project?: string } = {}): Promise<Dataset> {
+    const create = opts.schema && {
+      collections: collectionPaths(opts.schema).map((p) => ({ path: p.join('.'), keyFields: keyFieldsOf(opts.schema!, p), structGroups: null })),
+      meta: { schema: schemaToJSON(opts.schema) },
+    };
+    const { core } = await db.datasetStorage(name, create, opts.project);
+    const latest = await core.readVersion(await core.latestVersion());
+    const meta = latest.meta as { schema?: SchemaJSON } | undefined;
+    if (!meta?.schema) throw new PlanError('table-corrupt', `dataset ${name} has no schema tree`);
+    const schema = schemaFromJSON(meta.schema);
+    const tables = new Map<string, Table>();
+    for (const p of collectionPaths(schema)) {
+      const path = p.join('.');
+      tables.set(path, await Table.open(db.store, core.dir, core.id, `${core.identifier}/${path}`, core, path));
+    }
+    return new Dataset(db, schema, core, tables);
+  }
+
+  /** References to the root collections (`ds.collections.scenes.clips.duration`). */
+  get collections(): Record<string, CollectionRef> {
+    return refs(this.schema);
+  }
+
+  /** The stored table of one collection (e.g. 'scenes.clips'). */
+  table(path: string): Table {
+    const t = this.tables.get(path);
+    if (!t) throw new PlanError('unknown-column', `no collection ${path} in dataset ${this.schema.name}`);
+    return t;
+  }
+
+  /**
+   * Upserts nested records of a root collection (each with `_id`, fields, structs and child
+   * collections as arrays) in one transaction.
+   */
+  async write(root: string, records: readonly Rec[]): Promise<CommitInfo> {
+    return this.writeScoped(async (w) => {
+      for (const r of records) w.put([root], [], r);
+    });
+  }
+
+  /** A scoped writer: everything put inside `fn` commits as one transaction. */
+  async writeScoped(fn: (w: NestedWriter) => Promise<void> | void): Promise<CommitInfo> {
+    const w = new NestedWriter(this.schema);
+    await fn(w);
+    const txn = await this.table(collectionPaths(this.schema)[0]!.join('.')).txn();
+    try {
+      await this.flush(txn, w.pending);
+      return await txn.commit();
+    } catch (e) {
+      await txn.abort();
+      throw e;
+    }
+  }
+
+  private async flush(txn: Transaction, pending: Map<string, Pending>): Promise<void> {
+    for (const p of collectionPaths(this.schema)) {
+      const path = p.join('.');
+      const got = pending.get(path);
+      if (!got) continue;
+      const node = collectionAt(this.schema, p);
+      const writer = txn.collection(path);
+      const table = this.table(path);
+      for (const parent of got.replace) writer.deletePrefix(table.key(...parent));
+      if (got.rows.length === 0) continue;
+      const keyFields = keyFieldsOf(this.schema, p);
+      const fields = valueFields(node);
+      const cols: Data[] = [
+        ...keyFields.map((kf, i) => vectorFromArray(got.keys.map((k) => k[i]) as never[], kf.type).data[0]!),
+        ...fields.map((f) => vectorFromArray(got.rows.map((r) => r[f.name] ?? null) as never[], f.type).data[0]!),
+      ];
+      const all = [...keyFields, ...fields];
+      const batch = new Batch(new Schema(all), makeData({ type: new Struct(all), length: got.rows.length, nullCount: 0, children: cols }));
+      await writer.write(batch);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.core.close();
+  }
+}
+
+/** Collects nested records into per-collection rows. */
+export class NestedWriter {
+  /** @internal */
+  readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly schema: DatasetSchema) {}
+
+  private slot(path: string): Pending {
+    let p = this.pending.get(path);
+    if (!p) this.pending.set(path, (p = { keys: [], rows: [], replace: [] }));
+    return p;
+  }
+
+  /** Puts one record of the collection at `path` under the parent key `parentKey`. */
+  put(path: readonly string[], parentKey: readonly unknown[], record: Rec, pos?: number): void {
+    const node = collectionAt(this.schema, path);
+    let own: unknown;
+    if (node.key.kind === 'keyed') {
+      own = record._id;
+      if (own === undefined || own === null) throw new PlanError('null-key', `a ${path.join('.')} record has no _id`);
+    } else {
+      own = BigInt(pos ?? 0);
+    }
+    const key = [...parentKey, own];
+    const row: Rec = {};
+    for (const [name, child] of node.fields) {
+      const v = record[name];
+      if (child.kind !== 'collection') {
+        if (v !== undefined) row[name] = v;
+        continue;
+      }
+      if (v === undefined) continue;
+      if (!Array.isArray(v)) throw new PlanError('schema-mismatch', `${[...path, name].join('.')} must be an array of records`);
+      const childPath = [...path, name];
+      if (child.key.kind === 'positional') this.slot(childPath.join('.')).replace.push(key);
+      v.forEach((r: Rec, i) => this.put(childPath, key, r, i));
+    }
+    for (const k of Object.keys(record)) {
+      if (k !== '_id' && !node.fields.has(k)) throw new PlanError('unknown-column', `${path.join('.')} has no field "${k}"`);
+    }
+    const s = this.slot(path.join('.'));
+    s.keys.push(key);
+    s.rows.push(row);
+  }
+}
+
+export type { RecordBatch, ArrowTable };
