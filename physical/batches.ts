@@ -3,10 +3,10 @@
  * gathering rows with "no row" markers filled in, growable typed arrays for building result
  * columns without per-row objects, and the {@link Emitter} that coalesces small output pieces.
  */
-import { type Data, type DataType, type Field, makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
+import { type Data, type DataType, type Field, makeData, RecordBatch, type Schema, Struct, Type, vectorFromArray } from 'apache-arrow';
 
 import { ExecutionError } from '../errors.js';
-import { concatBatches, concatData, nullData } from '../storage/arrow/concat.js';
+import { concatData, nullData } from '../storage/arrow/concat.js';
 import { takeData } from '../storage/arrow/take.js';
 
 /** Marks "no source row" in a gather index: the output row gets the fill value (null by default). */
@@ -57,7 +57,7 @@ export function takeOrFill(type: DataType, d: Data | null, idx: Uint32Array, fil
   const f = fill ?? nullData(type, 1);
   if (hi < 0) return takeData(f, new Uint32Array(idx.length));
   const span = d!.slice(lo, hi - lo + 1);
-  const src = concatData(type, [span, f]);
+  const src = concatColumn(type, [span, f]);
   const j = new Uint32Array(idx.length);
   const fillAt = hi - lo + 1;
   for (let i = 0; i < idx.length; i++) j[i] = idx[i] === NONE ? fillAt : idx[i]! - lo;
@@ -68,6 +68,57 @@ function countNone(idx: Uint32Array): number {
   let n = 0;
   for (let i = 0; i < idx.length; i++) if (idx[i] === NONE) n++;
   return n;
+}
+
+/**
+ * The rows of `parts` (all of `type`) in order, as one Data. Like storage's concatData, but also
+ * when every part, or every list's elements, is empty (concatData needs a non-empty part).
+ */
+export function concatColumn(type: DataType, parts: readonly Data[]): Data {
+  const live = parts.filter((p) => p.length > 0);
+  if (live.length === 0) return parts[0] ?? nullData(type, 0);
+  if (live.length === 1) return live[0]!;
+  if (type.typeId !== Type.List) return concatData(type, live);
+  let n = 0;
+  for (const p of live) n += p.length;
+  const offsets = new Int32Array(n + 1);
+  const valid = new Uint8Array(n);
+  const elements: Data[] = [];
+  let row = 0, at = 0;
+  for (const p of live) {
+    const po = p.valueOffsets as Int32Array;
+    const a = po[0]!, b = po[p.length]!;
+    elements.push(p.children[0]!.slice(a, b - a));
+    for (let i = 0; i < p.length; i++) {
+      offsets[row + i + 1] = at + po[i + 1]! - a;
+      valid[row + i] = isValid(p, i) ? 1 : 0;
+    }
+    at += b - a;
+    row += p.length;
+  }
+  const child = concatColumn(type.children[0]!.type as DataType, elements);
+  return makeData({ type, length: n, ...bitmapOf(valid), valueOffsets: offsets, child } as never);
+}
+
+/** One record batch holding the rows of `parts` (all of `schema`) in order. */
+export function concatRecordBatches(schema: Schema, parts: readonly RecordBatch[]): RecordBatch {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.reduce((s, p) => s + p.numRows, 0);
+  return batchOf(schema, schema.fields.map((f, i) => concatColumn(f.type as DataType, parts.map((p) => p.data.children[i]!))), n);
+}
+
+/** A one-row column of `type` holding the JS value `value` (64-bit ints may be numbers). */
+export function scalarData(type: DataType, value: unknown, what: string): Data {
+  const wide = type.typeId === Type.Int && (type as unknown as { bitWidth: number }).bitWidth === 64;
+  const v = wide && typeof value === 'number' ? BigInt(value) : value;
+  try {
+    const vec = vectorFromArray([v], type);
+    const d = vec.data.length === 1 ? vec.data[0]! : concatData(type, vec.data);
+    if (d.length !== 1) throw new Error(`got ${d.length} rows`);
+    return d;
+  } catch (e) {
+    throw new ExecutionError('invalid-argument', `${what}: ${JSON.stringify(value) ?? String(value)} is not a ${String(type)} value`, { cause: e });
+  }
 }
 
 /** True when row i of `d` is valid (not null). */
@@ -165,7 +216,7 @@ export class Emitter {
   /** Moves held pieces to the ready list as one batch. */
   flush(): void {
     if (this.pending.length === 0) return;
-    this.ready.push(concatBatches(this.pending));
+    this.ready.push(concatRecordBatches(this.pending[0]!.schema, this.pending));
     this.pending = [];
     this.pendingRows = 0;
   }

@@ -167,3 +167,30 @@ export function sameKeyRun(A: KeyBlock, a: number, B: KeyBlock, b: number, n: nu
   // Each encoded key is self-delimiting, so equal concatenations mean equal key sequences.
   return Buffer.from(A.bytes.buffer, A.bytes.byteOffset + as, ae - as).equals(Buffer.from(B.bytes.buffer, B.bytes.byteOffset + bs, be - bs));
 }
+
+/**
+ * The first row in [from, a.length) of block `a` whose key is >= key j of block `b` (a.length
+ * when none). Gallops from `from`, so a walk that usually moves a few rows stays cheap.
+ */
+export function seekTo(a: KeyBlock, from: number, b: KeyBlock, j: number): number {
+  const n = a.length;
+  if (from >= n || compareKeys(a, from, b, j) >= 0) return from;
+  let lo = from, step = 1, hi = n;
+  for (;;) {
+    const probe = lo + step;
+    if (probe >= n) break;
+    if (compareKeys(a, probe, b, j) >= 0) {
+      hi = probe;
+      break;
+    }
+    lo = probe;
+    step *= 2;
+  }
+  let l = lo + 1;
+  while (l < hi) {
+    const mid = (l + hi) >>> 1;
+    if (compareKeys(a, mid, b, j) < 0) l = mid + 1;
+    else hi = mid;
+  }
+  return l;
+}
