@@ -10,13 +10,18 @@
 import { type DataType, Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFromArray, type Data, makeData, Schema, RecordBatch as Batch } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
-import { type CollectionRef, refs } from '../logical/fluent.js';
+import { type Expr, formatExpr } from '../logical/expr.js';
+import { type CollectionRef, ExprRef, refs } from '../logical/fluent.js';
 import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, type SchemaNode } from '../logical/schema.js';
 import { fieldFromJSON, fieldToJSON, type FieldJSON } from '../storage/tables/arrow-json.js';
 import type { Database } from '../storage/tables/catalog.js';
 import { Table } from '../storage/tables/table.js';
 import type { TableCore } from '../storage/tables/table-core.js';
 import type { CommitInfo, Transaction } from '../storage/tables/transaction.js';
+import { Snapshot } from '../storage/tables/snapshot.js';
+import type { AsOf } from '../storage/tables/table-core.js';
+import { defaultContext, type ExecContext, type PhysicalOperator } from './operator.js';
+import { planScan, type ScanOutput } from './planner.js';
 
 // ---------------------------------------------------------------------------------------------
 // Schema tree ⇄ JSON (kept in the table's version metadata)
@@ -202,9 +207,126 @@ export class Dataset {
     }
   }
 
+  /**
+   * Scans expressions, bare collections (all their value fields) or `{ name: expr }` maps. All
+   * must lie on one ancestor path; shallower ones are broadcast to the deepest level.
+   */
+  scan(items: readonly ScanItem[], opts: DatasetScanOptions = {}): DatasetScan {
+    const outputs: ScanOutput[] = [];
+    const used = new Set<string>();
+    const add = (name: string, expr: Expr): void => {
+      let n = name, k = 2;
+      while (used.has(n)) n = `${name}_${k++}`;
+      used.add(n);
+      outputs.push({ name: n, expr });
+    };
+    for (const item of items) {
+      if (item instanceof ExprRef) add(outputName(item.expr), item.expr);
+      else if (isCollection(item)) {
+        for (const [name, n] of item.node.fields) if (n.kind !== 'collection') add(name, { kind: 'field', level: item.level, path: [name] });
+      } else if (isSelect(item)) {
+        for (const [name, n] of item.collection.node.fields) {
+          if (n.kind !== 'collection' && !item.exclude.includes(name)) add(name, { kind: 'field', level: item.collection.level, path: [name] });
+        }
+      } else {
+        for (const [name, e] of Object.entries(item)) add(name, e.expr);
+      }
+    }
+    return new DatasetScan(this, outputs, opts);
+  }
+
+  /** One loaded version of the whole dataset (every collection at the same version). @internal */
+  async snapshots(asof?: AsOf): Promise<(path: string) => Snapshot> {
+    const state = await this.core.loadState(await this.core.resolveAsOf(asof));
+    const cache = new Map<string, Snapshot>();
+    return (path) => {
+      let s = cache.get(path);
+      if (!s) {
+        const coll = state.collections.get(path);
+        if (!coll) throw new PlanError('unknown-column', `no collection ${path} at version ${state.doc.version}`);
+        cache.set(path, (s = new Snapshot(this.core.collection(coll.coll), state)));
+      }
+      return s;
+    };
+  }
+
   async close(): Promise<void> {
     await this.core.close();
   }
+}
+
+export type ScanItem = ExprRef | CollectionRef | { readonly collection: CollectionRef; readonly exclude: readonly string[] } | Readonly<Record<string, ExprRef>>;
+
+export interface DatasetScanOptions {
+  /** Rows must satisfy this (a boolean expression on the scan level or its ancestors). */
+  readonly where?: ExprRef;
+  /** Read the version committed at or before this time, or this version number. */
+  readonly asof?: AsOf;
+  readonly limit?: number;
+}
+
+const isCollection = (x: unknown): x is CollectionRef => typeof x === 'object' && x !== null && 'node' in x && 'level' in x && 'where' in x;
+const isSelect = (x: unknown): x is { collection: CollectionRef; exclude: readonly string[] } => typeof x === 'object' && x !== null && 'collection' in x && 'exclude' in x;
+
+/** Default output name: the field name, `_id`, or `<field>_<fn>` for reductions. */
+function outputName(e: Expr): string {
+  switch (e.kind) {
+    case 'field':
+      return e.path[e.path.length - 1]!;
+    case 'key':
+      return e.name;
+    case 'reduce':
+      return `${outputName(e.arg)}_${e.fn}`;
+    case 'window':
+      return `${outputName(e.arg)}_rolling`;
+    default:
+      return formatExpr(e);
+  }
+}
+
+/** A planned scan over a dataset: run it as Arrow batches or one Arrow table. */
+export class DatasetScan {
+  constructor(
+    private readonly ds: Dataset,
+    readonly outputs: readonly ScanOutput[],
+    private readonly opts: DatasetScanOptions,
+  ) {}
+
+  /** The physical plan (for EXPLAIN). */
+  async plan(): Promise<PhysicalOperator> {
+    const snapshot = await this.ds.snapshots(this.opts.asof);
+    return planScan({ ds: this.ds, snapshot }, this.outputs, this.opts.where?.expr);
+  }
+
+  async *toRecordBatches(ctx: ExecContext = defaultContext()): AsyncGenerator<RecordBatch> {
+    const plan = await this.plan();
+    let left = this.opts.limit ?? Infinity;
+    const names = new Set(this.outputs.map((o) => o.name));
+    for await (const b of plan.execute(ctx)) {
+      if (left <= 0) return;
+      const part = b.numRows > left ? b.slice(0, left) : b;
+      left -= part.numRows;
+      yield dropKeys(part, names);
+    }
+  }
+
+  async toArrow(): Promise<ArrowTable> {
+    const batches: RecordBatch[] = [];
+    for await (const b of this.toRecordBatches()) batches.push(b);
+    if (batches.length === 0) {
+      const plan = await this.plan();
+      return new ArrowTable(new Schema(plan.schema.fields.filter((f) => this.outputs.some((o) => o.name === f.name))));
+    }
+    return new ArrowTable(batches);
+  }
+}
+
+/** The outputs only (the plan also carries the level's key columns). */
+function dropKeys(b: RecordBatch, names: ReadonlySet<string>): RecordBatch {
+  const idx = b.schema.fields.map((f, i) => (names.has(f.name) ? i : -1)).filter((i) => i >= 0);
+  if (idx.length === b.schema.fields.length) return b;
+  const schema = new Schema(idx.map((i) => b.schema.fields[i]!));
+  return new Batch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: idx.map((i) => b.data.children[i]!) }));
 }
 
 /** Collects nested records into per-collection rows. */
