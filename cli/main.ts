@@ -4,9 +4,11 @@
  *   gyre vortex inspect FILE       schema, layout tree with every chunk's encodings, sizes, zone maps
  *   gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
  *   gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]   (IN: Arrow IPC or CSV)
+ *   gyre tables ls|manifests|import|compact …, gyre txn ls …   tables in a catalog (see cli/tables.ts)
  */
 import { EngineError } from '../errors.js';
 import { demo } from './demo.js';
+import { TABLES_USAGE, tablesCommand } from './tables.js';
 import { cat, inspect } from './vortex.js';
 import { writeCommand } from './write.js';
 import type { OutputFormat } from './format.js';
@@ -15,7 +17,8 @@ const USAGE = `usage:
   gyre demo [DIR]
   gyre vortex inspect FILE
   gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
-  gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]`;
+  gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]
+${TABLES_USAGE}`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -33,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     await demo(args[0]);
     return 0;
   }
+  if (cmd === 'tables' || cmd === 'txn') return tablesCommand(cmd, args);
   if (cmd === 'vortex') {
     const sub = args.shift();
     if (sub === 'inspect' && args[0]) {
