@@ -20,6 +20,8 @@ import type { Snapshot } from '../storage/tables/snapshot.js';
 import type { Dataset } from './dataset.js';
 import { compile, mask, toData } from './eval.js';
 import { FilterOp } from './filter.js';
+import { GroupByOp } from './group-by.js';
+import type { Reducer } from './aggregates.js';
 import { MergeJoinOp } from './join.js';
 import type { PhysicalOperator } from './operator.js';
 import { pickColumn, ProjectOp, type ProjectColumn } from './project.js';
@@ -129,16 +131,43 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   return stream;
 }
 
-/** Hook for reductions (GroupBy + left join); set by the group-by module when present. */
-let reductionJoiner: ((ctx: PlanContext, stream: PhysicalOperator, path: readonly string[], r: Expr & { kind: 'reduce' }, argStream: (p: readonly string[], n: Needs) => PhysicalOperator) => PhysicalOperator) | null = null;
-
-export function setReductionJoiner(f: typeof reductionJoiner): void {
-  reductionJoiner = f;
+/**
+ * A reduction to `path`: the argument's level stream, the argument computed as a column,
+ * GroupBy to `path`'s keys (the argument's level lies below), then a left join onto `stream`
+ * (parents without children get count 0, an empty list, or null).
+ */
+function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonly string[], r: Expr & { kind: 'reduce' }): PhysicalOperator {
+  const argLevel = levelOf(r.arg)!;
+  const exprs = r.pred ? [r.arg, r.pred] : [r.arg];
+  let inner = levelStream(ctx, argLevel.path, needsOf(exprs, argLevel));
+  const out = leafColumn(r);
+  let column: string;
+  if (r.fn === 'any') {
+    // any(pred): the predicate as a boolean column, reduced with "some value is true".
+    inner = withComputed(inner, '$pred', r.pred!);
+    column = '$pred';
+  } else if (isLeaf(r.arg)) column = leafColumn(r.arg);
+  else {
+    inner = withComputed(inner, '$arg', r.arg);
+    column = '$arg';
+  }
+  const reduce: Reducer =
+    r.fn === 'any' ? { any: (v) => Uint8Array.from(v.toArray() as ArrayLike<number>, (x) => (x ? 1 : 0)) }
+    : r.fn === 'agg' ? { fn: (v) => r.fn2!(Array.from(v.toArray() as ArrayLike<unknown>)), type: new Float64(), name: 'agg' }
+    : r.fn;
+  const g = new GroupByOp(inner, planKeys(r.to, ctx.ds), [{ column, reduce, as: out }]);
+  const fill = r.fn === 'count' ? { [out]: 0n } : r.fn === 'list' ? { [out]: [] } : r.fn === 'any' ? { [out]: false } : undefined;
+  return new MergeJoinOp(stream, g, { kind: 'left', ...(fill ? { fill } : {}) });
 }
 
-function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonly string[], r: Expr & { kind: 'reduce' }): PhysicalOperator {
-  if (!reductionJoiner) throw new PlanError('invalid-argument', `reductions are not supported yet (${formatExpr(r)})`);
-  return reductionJoiner(ctx, stream, path, r, (p, n) => levelStream(ctx, p, n));
+const isLeaf = (e: Expr): boolean => e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window';
+
+/** `stream` plus a computed column `name` (all columns and the order kept). */
+function withComputed(stream: PhysicalOperator, name: string, e: Expr): PhysicalOperator {
+  const c = compile(e, leafColumn);
+  const cols: ProjectColumn[] = stream.schema.fields.map((f) => pickColumn(stream.schema, f.name));
+  cols.push({ field: new Field(name, resultType(e), true), compute: (b: RecordBatch): Data => toData(c(b)), label: `${formatExpr(e)} AS ${name}` });
+  return new ProjectOp(stream, cols);
 }
 
 /** The needs of a set of expressions at level `level` (their leaves and the level's filters). */
