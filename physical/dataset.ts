@@ -235,6 +235,18 @@ export class Dataset {
     return new DatasetScan(this, outputs, opts);
   }
 
+  /**
+   * The single value of an expression on a fully specified path, e.g.
+   * `ds.value(scenes.get('s1').location)`; 'invalid-argument' when the path selects no row or
+   * several.
+   */
+  async value(expr: ExprRef, opts: { asof?: AsOf } = {}): Promise<unknown> {
+    const t = await this.scan([expr], opts).toArrow();
+    if (t.numRows !== 1) throw new PlanError('invalid-argument', `${String(expr)} selects ${t.numRows} rows, not one: pin every level with get()`);
+    const v = t.getChildAt(0)!.get(0) as unknown;
+    return v;
+  }
+
   /** One loaded version of the whole dataset (every collection at the same version). @internal */
   async snapshots(asof?: AsOf): Promise<(path: string) => Snapshot> {
     const state = await this.core.loadState(await this.core.resolveAsOf(asof));

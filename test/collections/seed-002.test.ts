@@ -1,0 +1,177 @@
+/**
+ * The collections spec (seed 002) as tests: its recordings dataset, its queries and their shown
+ * results, its errors. Data is chosen so each shown table is the true answer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Binary, Float32, Float64, Utf8 } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { CollectionRef, ExprRef } from '../../logical/fluent.js';
+import { datasetSchema, formatSchema, keyed, positional, scalar, struct } from '../../logical/schema.js';
+import { Dataset, type DatasetScan } from '../../physical/dataset.js';
+import { type Database, open } from '../../storage/tables/catalog.js';
+
+const schema = datasetSchema('recordings', {
+  scenes: keyed(new Utf8(), {
+    location: scalar(new Utf8()),
+    clips: keyed(new Utf8(), {
+      camera: scalar(new Utf8()),
+      start_time: scalar(new Float64()),
+      duration: scalar(new Float64()),
+      frames: positional({ rgb: scalar(new Binary()), depth: scalar(new Binary()) }, 'one per video frame (e.g. 30fps)'),
+      detections: positional({ label: scalar(new Utf8()), confidence: scalar(new Float32()), ts: scalar(new Float64()) }, 'one per detected object (variable rate)'),
+      audio: positional({ pcm: scalar(new Binary()), level_db: scalar(new Float32()) }, 'one per chunk (e.g. 512 samples at 16kHz)'),
+    }),
+    metadata: struct({ weather: scalar(new Utf8()), lighting: scalar(new Utf8()) }),
+  }),
+  models: keyed(new Utf8(), { name: scalar(new Utf8()), config: struct({ lr: scalar(new Float64()) }) }),
+});
+
+const b = (s: string): Uint8Array => new TextEncoder().encode(s);
+let dir: string;
+let db: Database;
+let ds: Dataset;
+let scenes: CollectionRef, clips: CollectionRef, frames: CollectionRef, detections: CollectionRef;
+const f = (c: CollectionRef, name: string): ExprRef => c[name] as ExprRef;
+
+const rows = async (s: DatasetScan): Promise<Record<string, unknown>[]> =>
+  (await s.toArrow()).toArray().map((r) =>
+    JSON.parse(JSON.stringify((r as { toJSON(): unknown }).toJSON(), (_, v: unknown) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))) as Record<string, unknown>,
+  );
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gyre-seed002-'));
+  db = await open(dir);
+  ds = await Dataset.open(db, 'recordings', { schema });
+  await ds.write('scenes', [
+    {
+      _id: 's1',
+      location: 'downtown',
+      metadata: { weather: 'sunny', lighting: 'natural' },
+      clips: [
+        { _id: 'c1', camera: 'front', start_time: 0, duration: 30, frames: [{ rgb: b('f0'), depth: b('d0') }, { rgb: b('f1'), depth: b('d1') }], detections: [{ label: 'car', confidence: 0.85, ts: 0.05 }] },
+        { _id: 'c2', camera: 'front', start_time: 30, duration: 15, frames: [{ rgb: b('f2'), depth: b('d2') }], detections: [{ label: 'person', confidence: 0.92, ts: 30.1 }] },
+      ],
+    },
+    { _id: 's2', location: 'highway', clips: [{ _id: 'c3', camera: 'rear', start_time: 0, duration: 20, frames: [{ rgb: b('f3'), depth: b('d3') }], detections: [{ label: 'truck', confidence: 0.78, ts: 1 }] }] },
+  ]);
+  await ds.write('models', [{ _id: 'm1', name: 'world-model', config: { lr: 0.001 } }]);
+  const c = ds.collections;
+  scenes = c.scenes!;
+  clips = scenes.clips as CollectionRef;
+  frames = clips.frames as CollectionRef;
+  detections = clips.detections as CollectionRef;
+});
+
+afterAll(async () => {
+  await ds.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('seed 002: collections', () => {
+  it('prints the schema tree', () => {
+    const text = formatSchema(ds.schema);
+    expect(text).toContain('├── scenes {_id: utf8}');
+    expect(text).toContain('│   │   ├── frames [] one per video frame (e.g. 30fps)');
+    expect(text).toContain('└── models {_id: utf8}');
+  });
+
+  it('scan of one level', async () => {
+    expect(await rows(ds.scan([f(clips, 'duration'), f(clips, 'camera')]))).toEqual([
+      { duration: 30, camera: 'front' },
+      { duration: 15, camera: 'front' },
+      { duration: 20, camera: 'rear' },
+    ]);
+  });
+
+  it('scan level is the deepest; ancestors broadcast; child reductions', async () => {
+    expect(await rows(ds.scan([f(clips, 'duration'), f(scenes, 'location'), f(detections, 'confidence').mean()]))).toEqual([
+      { duration: 30, location: 'downtown', confidence_mean: 0.85 },
+      { duration: 15, location: 'downtown', confidence_mean: 0.92 },
+      { duration: 20, location: 'highway', confidence_mean: 0.78 },
+    ]);
+  });
+
+  it('implicit broadcasting to frames', async () => {
+    expect(await rows(ds.scan([f(frames, 'rgb'), f(clips, 'duration'), f(scenes, 'location')]))).toEqual([
+      { rgb: 'f0', duration: 30, location: 'downtown' },
+      { rgb: 'f1', duration: 30, location: 'downtown' },
+      { rgb: 'f2', duration: 15, location: 'downtown' },
+      { rgb: 'f3', duration: 20, location: 'highway' },
+    ]);
+  });
+
+  it('siblings and unrelated branches are level errors', () => {
+    return Promise.all([
+      expect(ds.scan([f(frames, 'rgb'), f(detections, 'label')]).toArrow()).rejects.toThrow("cannot scan 'frames' and 'detections' — they are siblings"),
+      expect(ds.scan([f(clips, 'duration'), f(ds.collections.models!, 'name')]).toArrow()).rejects.toThrow("'clips' and 'models' share no ancestor path"),
+    ]);
+  });
+
+  it('reductions: sum, mean, list, count, first, any; per() skips levels', async () => {
+    expect(
+      await rows(ds.scan([f(scenes, 'location'), f(clips, 'duration').sum(), f(clips, 'duration').mean(), f(clips, 'duration').list(), f(clips, 'duration').count(), f(clips, 'duration').first(), f(clips, 'duration').any((d) => d.gt(25))])),
+    ).toEqual([
+      { location: 'downtown', duration_sum: 45, duration_mean: 22.5, duration_list: [30, 15], duration_count: 2, duration_first: 30, duration_any: true },
+      { location: 'highway', duration_sum: 20, duration_mean: 20, duration_list: [20], duration_count: 1, duration_first: 20, duration_any: false },
+    ]);
+    const conf = f(detections, 'confidence');
+    expect(await rows(ds.scan([f(scenes, 'location'), conf.per(scenes).mean(), conf.mean().list(), conf.count({ per: scenes })]))).toEqual([
+      { location: 'downtown', confidence_mean: 0.885, confidence_mean_list: [0.85, 0.92], confidence_count: 2 },
+      { location: 'highway', confidence_mean: 0.78, confidence_mean_list: [0.78], confidence_count: 1 },
+    ]);
+  });
+
+  it('filtered collections; where=; ancestor predicates; filters affect reductions', async () => {
+    const long = clips.where(f(clips, 'duration').gt(10));
+    const want = [
+      { duration: 30, location: 'downtown' },
+      { duration: 15, location: 'downtown' },
+      { duration: 20, location: 'highway' },
+    ];
+    expect(await rows(ds.scan([f(long, 'duration'), f(scenes, 'location')]))).toEqual(want);
+    expect(await rows(ds.scan([f(clips, 'duration'), f(scenes, 'location')], { where: f(clips, 'duration').gt(10) }))).toEqual(want);
+    expect(await rows(ds.scan([f(clips, 'duration')], { where: f(scenes, 'location').eq('downtown') }))).toEqual([{ duration: 30 }, { duration: 15 }]);
+    const high = detections.where(f(detections, 'confidence').gt(0.9));
+    expect(await rows(ds.scan([f(clips, 'camera'), f(high, 'confidence').count()]))).toEqual([
+      { camera: 'front', confidence_count: 0 },
+      { camera: 'front', confidence_count: 1 },
+      { camera: 'rear', confidence_count: 0 },
+    ]);
+  });
+
+  it('row selection: a scene, its clips, and a fully specified value', async () => {
+    const s1 = scenes.get('s1');
+    expect(await rows(ds.scan([f(s1.clips as CollectionRef, 'duration'), f(scenes, 'location')]))).toEqual([
+      { duration: 30, location: 'downtown' },
+      { duration: 15, location: 'downtown' },
+    ]);
+    expect(await ds.value(f(s1, 'location'))).toBe('downtown');
+    expect(await ds.value(f((s1.clips as CollectionRef).get('c1'), 'duration'))).toBe(30);
+    await expect(ds.value(f(scenes, 'location'))).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(await rows(ds.scan([f(scenes.get(['s1', 's2']), 'location')]))).toEqual([{ location: 'downtown' }, { location: 'highway' }]);
+  });
+
+  it('bare collections and select(exclude)', async () => {
+    expect(await rows(ds.scan([frames, f(clips, 'duration')]))).toEqual([
+      { rgb: 'f0', depth: 'd0', duration: 30 },
+      { rgb: 'f1', depth: 'd1', duration: 30 },
+      { rgb: 'f2', depth: 'd2', duration: 15 },
+      { rgb: 'f3', depth: 'd3', duration: 20 },
+    ]);
+    expect((await rows(ds.scan([frames.select({ exclude: ['depth'] }), f(clips, 'duration')])))[0]).toEqual({ rgb: 'f0', duration: 30 });
+  });
+
+  it('writes are upserts; positional collections are replaced whole; all levels commit together', async () => {
+    const before = (await ds.scan([f(frames, 'rgb')]).toArrow()).numRows;
+    await ds.write('scenes', [{ _id: 's2', location: 'highway_v2', clips: [{ _id: 'c3', camera: 'rear', start_time: 0, duration: 21, frames: [{ rgb: b('g0'), depth: b('h0') }, { rgb: b('g1'), depth: b('h1') }] }] }]);
+    expect(await ds.value(f(scenes.get('s2'), 'location'))).toBe('highway_v2');
+    expect(await rows(ds.scan([f(scenes.get('s2').clips as CollectionRef, 'duration')]))).toEqual([{ duration: 21 }]);
+    const fr = await rows(ds.scan([f(frames, 'rgb'), clips._id]));
+    expect(fr.length).toBe(before + 1);
+    expect(fr.slice(-2).map((r) => r.rgb)).toEqual(['g0', 'g1']);
+  });
+});
