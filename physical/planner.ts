@@ -21,6 +21,7 @@ import type { Dataset } from './dataset.js';
 import { compile, mask, toData } from './eval.js';
 import { FilterOp } from './filter.js';
 import { GroupByOp } from './group-by.js';
+import { WindowOp } from './window.js';
 import type { Reducer } from './aggregates.js';
 import { MergeJoinOp } from './join.js';
 import type { PhysicalOperator } from './operator.js';
@@ -61,8 +62,12 @@ function leaves(e: Expr, out: Expr[] = []): Expr[] {
     case 'field':
     case 'key':
     case 'reduce':
-    case 'window':
       out.push(e);
+      break;
+    case 'window':
+      // The window's argument is computed in the same stream.
+      out.push(e);
+      leaves(e.arg, out);
       break;
     case 'binary':
       leaves(e.left, out);
@@ -127,6 +132,18 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   for (const f of ownFilters) {
     const c = compile(f.pred, leafColumn);
     stream = new FilterOp(stream, (b: RecordBatch) => mask(c(b)), formatExpr(f.pred));
+  }
+  // Windows of this level: within the parent's rows, after the level's filters.
+  for (const w of needs.leaves) {
+    if (w.kind !== 'window' || !samePath(levelOf(w)!.path, path)) continue;
+    let column: string;
+    if (isLeaf(w.arg)) column = leafColumn(w.arg);
+    else {
+      stream = withComputed(stream, `$arg${leafColumn(w)}`, w.arg);
+      column = `$arg${leafColumn(w)}`;
+    }
+    const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)(Array.from(v.toArray() as ArrayLike<unknown>)), type: new Float64(), name: 'fn' };
+    stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
   }
   return stream;
 }

@@ -175,3 +175,14 @@ describe('seed 002: collections', () => {
     expect(fr.slice(-2).map((r) => r.rgb)).toEqual(['g0', 'g1']);
   });
 });
+
+describe('seed 002: windows', () => {
+  it('rolling windows stay within the parent', async () => {
+    const rgb = f(frames, 'rgb');
+    const got = await rows(ds.scan([rgb, rgb.rolling({ before: 2 })]));
+    // Frames of each clip only: the first frame of a clip never sees the previous clip's.
+    expect(got.map((r) => r.rgb_rolling)).toEqual([['f0'], ['f0', 'f1'], ['f2'], ['g0'], ['g0', 'g1']]);
+    const conf = f(detections, 'confidence');
+    expect((await rows(ds.scan([conf.rolling({ before: 2, after: 2, agg: 'mean' })]))).length).toBe(3);
+  });
+});
