@@ -32,7 +32,7 @@ describe('FilterOp', () => {
         expect(op.ordering.keys).toEqual(DET_KEYS);
         expect(op.maintainsInputOrder()).toEqual([true]);
       }),
-      { seed: 2001, numRuns: 150 },
+      { seed: 2001, numRuns: 100 },
     );
   });
 

@@ -11,7 +11,9 @@ import {
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
+import { batchOf } from '../../physical/batches.js';
 import { concatData } from '../../storage/arrow/concat.js';
+import { takeData } from '../../storage/arrow/take.js';
 import { compareKeys, KeyCodec } from '../../storage/tables/key-codec.js';
 import { defaultContext, type ExecContext, fieldsOf, type Ordering, type PhysicalOperator } from '../../physical/operator.js';
 import { BaseOperator } from '../../physical/run.js';
@@ -57,11 +59,17 @@ export function splitRows(schema: Schema, rows: readonly Row[], sizes: readonly 
     let n = Math.min(cuts[k % cuts.length]!, rows.length - at);
     if (n === 0 && at < rows.length && ++stalled > cuts.length) n = 1;
     if (n > 0) stalled = 0;
-    out.push(k % 2 ? whole.slice(at, at + n) : batchOfRows(schema, rows.slice(at, at + n)));
+    out.push(k % 2 ? whole.slice(at, at + n) : fresh(whole, at, n));
     at += n;
     k++;
   } while (at < rows.length);
   return out;
+}
+
+/** Rows [at, at+n) of `b` copied into new buffers (offset 0). */
+function fresh(b: RecordBatch, at: number, n: number): RecordBatch {
+  const idx = Uint32Array.from({ length: n }, (_, i) => at + i);
+  return batchOf(b.schema, b.data.children.map((c) => takeData(c, idx)), n);
 }
 
 /** A Values source over `rows` split by `sizes`. */

@@ -32,7 +32,7 @@ describe('MergeJoinOp broadcast', () => {
         expect(rowsOf(await run(op, { batchRows }))).toEqual(expected);
         expect(op.ordering.keys).toEqual(DET_KEYS);
       }),
-      { seed: 4001, numRuns: 150 },
+      { seed: 4001, numRuns: 100 },
     );
   });
 
@@ -68,7 +68,7 @@ describe('MergeJoinOp left', () => {
         expect(rowsOf(await run(op))).toEqual(expected);
         expect(op.ordering.keys).toEqual(CLIP_KEYS);
       }),
-      { seed: 4003, numRuns: 150 },
+      { seed: 4003, numRuns: 100 },
     );
   });
 

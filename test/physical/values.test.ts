@@ -17,7 +17,7 @@ describe('ValuesOp', () => {
         expect(rowsOf(out)).toEqual(rows);
         expect(out.every((b) => b.numRows > 0)).toBe(true);
       }),
-      { seed: 1001, numRuns: 100 },
+      { seed: 1001, numRuns: 60 },
     );
   });
 

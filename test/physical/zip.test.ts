@@ -26,7 +26,7 @@ describe('ZipOp', () => {
         expect(rowsOf(out)).toEqual(expected);
         expect(op.metrics.rowsIn).toBe(2 * rows.length);
       }),
-      { seed: 3001, numRuns: 150 },
+      { seed: 3001, numRuns: 100 },
     );
   });
 
@@ -39,7 +39,7 @@ describe('ZipOp', () => {
         const op = new ZipOp(source(leftSchema, dropLeft ? fewer : rows, ls, DET_KEYS), source(rightSchema, dropLeft ? rows : fewer, rs, DET_KEYS));
         await expectCode(drain(op), 'misaligned-input');
       }),
-      { seed: 3002, numRuns: 100 },
+      { seed: 3002, numRuns: 60 },
     );
   });
 
