@@ -9,7 +9,7 @@
 import type { Data, Field, RecordBatch } from 'apache-arrow';
 import { Schema } from 'apache-arrow';
 
-import { ExecutionError } from '../errors.js';
+import { ExecutionError, InternalError } from '../errors.js';
 import { compareKeys, keyAt } from '../storage/tables/key-codec.js';
 import { batchOf, columnOf, Emitter, sameType } from './batches.js';
 import { KeyCursor, sameKeyRun } from './key-cursor.js';
@@ -116,7 +116,7 @@ export class ZipOp extends BaseOperator {
         this.misaligned(c < 0 ? L : R, c < 0 ? 'left' : 'right', c < 0 ? R : L);
       }
     }
-    throw new ExecutionError('internal', 'Zip: key runs differ but no key does');
+    throw new InternalError('Zip: key runs differ but no single key does');
   }
 
   private misaligned(extra: KeyCursor, side: string, other: KeyCursor | null): never {

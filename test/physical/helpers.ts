@@ -5,7 +5,7 @@
  * and the contract checks every operator test runs (ordering, metrics).
  */
 import {
-  type Data, type DataType, Field, Float64, Int32, Int64, List, makeData, RecordBatch, Schema, Struct, Uint64, Utf8,
+  type Data, type DataType, Field, Float64, Int32, Int64, List, makeData, RecordBatch, Schema, Struct, Type, Uint64, Utf8,
   vectorFromArray,
 } from 'apache-arrow';
 import fc from 'fast-check';
@@ -33,7 +33,7 @@ export const field = (name: string, type: DataType, nullable = true): Field => n
 
 /** One column of plain values as Arrow Data of `type` (64-bit ints given as numbers or bigints). */
 export function columnData(type: DataType, values: readonly unknown[]): Data {
-  const is64 = type instanceof Int64 || type instanceof Uint64;
+  const is64 = type.typeId === Type.Int && (type as Int64).bitWidth === 64;
   const vs = is64 ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
   const vec = vectorFromArray(vs as unknown[], type);
   return vec.data.length === 1 ? vec.data[0]! : concatData(type, vec.data);
