@@ -27,6 +27,23 @@ export type UnaryOp = 'not' | 'neg' | 'is_null' | 'is_not_null' | 'len';
 export type ReduceFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'first' | 'last' | 'list' | 'any' | 'agg';
 export type WindowAgg = 'list' | 'sum' | 'mean' | 'min' | 'max' | 'count' | 'first';
 
+/** Aggregation of source rows within a timeline step. */
+export type ResampleMethod = 'first' | 'last' | 'ffill' | 'list' | 'mean' | 'sum' | 'min' | 'max' | 'count' | ((values: readonly unknown[]) => unknown);
+
+/**
+ * A timeline: per row of its level, time steps 0, 1/fps, 2/fps, … below `stop`. Compared by
+ * identity (`id`): resampling to the same timeline gives identical row domains (a zip).
+ */
+export interface Timeline {
+  readonly id: number;
+  readonly fps: number;
+  readonly stop: Expr;
+  readonly level: Level;
+}
+
+/** The level name of a timeline's steps below its parent level. */
+export const timelineStep = (t: Timeline): string => `#timeline${t.id}`;
+
 export type Expr =
   | { readonly kind: 'field'; readonly level: Level; readonly path: readonly string[] }
   | { readonly kind: 'key'; readonly level: Level; readonly name: '_id' | '_pos' }
@@ -44,7 +61,13 @@ export type Expr =
       /** agg(): a custom function over a group's values. */
       readonly fn2?: (values: readonly unknown[]) => unknown;
     }
-  | { readonly kind: 'window'; readonly arg: Expr; readonly before: number; readonly after: number; readonly agg: WindowAgg | ((values: readonly unknown[]) => unknown) };
+  | { readonly kind: 'window'; readonly arg: Expr; readonly before: number; readonly after: number; readonly agg: WindowAgg | ((values: readonly unknown[]) => unknown) }
+  /** All value fields of a level as one struct (a bare collection used as a value). */
+  | { readonly kind: 'row'; readonly level: Level; readonly fields: readonly string[] }
+  /** `source` (a level below the timeline's) aligned to the timeline's steps. */
+  | { readonly kind: 'resample'; readonly source: Expr; readonly timeline: Timeline; readonly on: Expr; readonly method: ResampleMethod }
+  /** The time (seconds from the parent's start) of a timeline step. */
+  | { readonly kind: 'step_time'; readonly timeline: Timeline };
 
 /** A level mistake, naming the collections involved and the fix. */
 export class LevelError extends PlanError {
@@ -85,9 +108,15 @@ export function levelOf(e: Expr): Level | null {
   switch (e.kind) {
     case 'field':
     case 'key':
+    case 'row':
       return e.level;
     case 'literal':
       return null;
+    case 'resample':
+    case 'step_time': {
+      const t = e.timeline;
+      return { dataset: t.level.dataset, path: [...t.level.path, timelineStep(t)], filters: t.level.filters };
+    }
     case 'binary': {
       const l = levelOf(e.left), r = levelOf(e.right);
       if (!l) return r;
@@ -152,5 +181,11 @@ export function formatExpr(e: Expr): string {
       return `${formatExpr(e.arg)}.${e.fn}(${e.to.length ? `per ${e.to.join('.')}` : ''})`;
     case 'window':
       return `${formatExpr(e.arg)}.rolling(${e.before}, ${e.after}, ${typeof e.agg === 'string' ? e.agg : 'fn'})`;
+    case 'row':
+      return `${e.level.path.join('.')}.*`;
+    case 'resample':
+      return `${formatExpr(e.source)}.resample(timeline${e.timeline.id}, ${formatExpr(e.on)}, ${typeof e.method === 'string' ? e.method : 'fn'})`;
+    case 'step_time':
+      return `timeline${e.timeline.id}.time`;
   }
 }

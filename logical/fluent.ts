@@ -11,7 +11,7 @@
  * References wrap plain logical expressions (logical/expr.ts); nothing is read until a scan.
  */
 import { PlanError } from '../errors.js';
-import { type BinaryOp, type Expr, formatExpr, type Level, LevelError, levelOf, reduce, type ReduceFn, type WindowAgg } from './expr.js';
+import { type BinaryOp, type Expr, formatExpr, isAncestorOrSelf, type Level, LevelError, levelOf, reduce, type ReduceFn, type ResampleMethod, type Timeline, type WindowAgg } from './expr.js';
 import type { CollectionNode, DatasetSchema, SchemaNode } from './schema.js';
 
 export type Operand = ExprRef | string | number | bigint | boolean | null;
@@ -86,6 +86,15 @@ export class ExprRef {
       count: () => this.count(per), first: () => this.first(per), last: () => this.last(per), list: () => this.list(per),
     };
   }
+  /**
+   * This expression aligned to a timeline's steps: `on` places each row on the timeline's time
+   * axis (seconds from the parent's start, non-decreasing within a parent); `method` combines
+   * the rows of a step. The result's level is the timeline's steps.
+   */
+  resample(tl: TimelineRef, opts: { on: ExprRef; method?: ResampleMethod }): ExprRef {
+    return resampleExpr(this.expr, tl, opts);
+  }
+
   /** A window over neighbouring rows within the same parent: stays at this level. */
   rolling(opts: { before?: number; after?: number; agg?: WindowAgg | ((values: readonly unknown[]) => unknown) }): ExprRef {
     const before = opts.before ?? 0, after = opts.after ?? 0;
@@ -108,6 +117,8 @@ export interface CollectionRef {
   get(key: unknown): CollectionRef;
   /** All scalar and struct fields of this level, optionally minus some. */
   select(opts?: { exclude?: readonly string[] }): { readonly collection: CollectionRef; readonly exclude: readonly string[] };
+  /** The collection's rows (as structs of their fields) aligned to a timeline (see ExprRef.resample). */
+  resample(tl: TimelineRef, opts: { on: ExprRef; method?: ResampleMethod }): ExprRef;
   readonly [field: string]: unknown;
 }
 
@@ -152,6 +163,9 @@ function collectionRef(level: Level, node: CollectionNode): CollectionRef {
     select(opts = {}) {
       return { collection: self, exclude: opts.exclude ?? [] };
     },
+    resample(tl: TimelineRef, opts: { on: ExprRef; method?: ResampleMethod }): ExprRef {
+      return rowOf(self).resample(tl, opts);
+    },
   };
   Object.assign(self, fieldRefs(level, node, []));
   for (const [name, child] of node.fields) {
@@ -169,4 +183,42 @@ export function refs(schema: DatasetSchema): Record<string, CollectionRef> {
   const out: Record<string, CollectionRef> = {};
   for (const [name, node] of schema.roots) out[name] = collectionRef({ dataset: schema.name, path: [name], filters: [] }, node);
   return out;
+}
+
+let timelines = 0;
+
+/** A timeline (see `timeline()`); `time` is each step's time in seconds. */
+export interface TimelineRef {
+  readonly timeline: Timeline;
+  readonly time: ExprRef;
+}
+
+/**
+ * Steps at `fps` per second from 0 to `stop` (exclusive) for every row of `stop`'s level.
+ * Timelines are compared by identity: resample siblings to the same one to zip them.
+ */
+export function timeline(opts: { fps: number; stop: ExprRef }): TimelineRef {
+  if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new PlanError('invalid-argument', `timeline fps must be a positive number, got ${opts.fps}`);
+  const level = levelOf(opts.stop.expr);
+  if (!level) throw new LevelError('timeline stop must be a collection-level expression (e.g. clips.duration)');
+  const t: Timeline = { id: ++timelines, fps: opts.fps, stop: opts.stop.expr, level };
+  return { timeline: t, time: new ExprRef({ kind: 'step_time', timeline: t }) };
+}
+
+function resampleExpr(source: Expr, tl: TimelineRef, opts: { on: ExprRef; method?: ResampleMethod }): ExprRef {
+  const sl = levelOf(source), ol = levelOf(opts.on.expr);
+  const t = tl.timeline;
+  if (!sl || !isAncestorOrSelf(t.level.path, sl.path) || sl.path.length !== t.level.path.length + 1) {
+    throw new LevelError(`resample: the source must be a child collection of '${t.level.path[t.level.path.length - 1]}' (the timeline's level)`);
+  }
+  if (!ol || ol.path.length !== sl.path.length || !isAncestorOrSelf(ol.path, sl.path)) {
+    const deeperOn = ol ? levelOf({ kind: 'binary', op: '+', left: source, right: opts.on.expr }) : null;
+    if (!deeperOn || deeperOn.path.length !== sl.path.length) throw new LevelError('resample: `on` must be an expression of the source level (ancestors broadcast)');
+  }
+  return new ExprRef({ kind: 'resample', source, timeline: t, on: opts.on.expr, method: opts.method ?? 'first' });
+}
+
+/** All value fields of a collection as one struct value (e.g. to resample whole detections). */
+export function rowOf(c: CollectionRef): ExprRef {
+  return new ExprRef({ kind: 'row', level: c.level, fields: [...c.node.fields].filter(([, n]) => n.kind !== 'collection').map(([k]) => k) });
 }

@@ -291,6 +291,12 @@ function outputName(e: Expr): string {
       return `${outputName(e.arg)}_${e.fn}`;
     case 'window':
       return `${outputName(e.arg)}_rolling`;
+    case 'resample':
+      return outputName(e.source);
+    case 'row':
+      return e.level.path[e.level.path.length - 1]!;
+    case 'step_time':
+      return 'time';
     default:
       return formatExpr(e);
   }

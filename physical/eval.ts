@@ -81,7 +81,10 @@ export function compile(e: Expr, column: (leaf: Expr) => string): Compiled {
     case 'field':
     case 'key':
     case 'reduce':
-    case 'window': {
+    case 'window':
+    case 'row':
+    case 'resample':
+    case 'step_time': {
       const name = column(e);
       return (b) => {
         const i = b.schema.fields.findIndex((f) => f.name === name);

@@ -11,10 +11,10 @@
  * Streams are keyed by canonical names: the key of the collection at path a.b.c is `a.b.c._id`
  * (or `._pos`); a field's column is its full path (`scenes.location`), so names never clash.
  */
-import { Bool, type Data, type DataType, Field, Float64, type RecordBatch, Utf8 } from 'apache-arrow';
+import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBatch, Struct, Utf8 } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
-import { type Expr, formatExpr, type Level, LevelError, levelOf, scanLevel } from '../logical/expr.js';
+import { type Expr, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
 import { collectionAt, keyColumns } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import type { Dataset } from './dataset.js';
@@ -22,6 +22,9 @@ import { compile, mask, toData } from './eval.js';
 import { FilterOp } from './filter.js';
 import { GroupByOp } from './group-by.js';
 import { WindowOp } from './window.js';
+import { ResampleOp, type ResampleMethod } from './resample.js';
+import { TimelineOp } from './timeline.js';
+import { ZipOp } from './zip.js';
 import type { Reducer } from './aggregates.js';
 import { MergeJoinOp } from './join.js';
 import type { PhysicalOperator } from './operator.js';
@@ -35,9 +38,11 @@ export interface ScanOutput {
 
 /** The canonical key column names of the level at `path`. */
 export function planKeys(path: readonly string[], ds: Dataset): string[] {
-  return path.map((_, i) => {
+  return path.map((name, i) => {
+    const at = path.slice(0, i + 1).join('.');
+    if (name.startsWith('#')) return `${at}._step`;
     const c = collectionAt(ds.schema, path.slice(0, i + 1));
-    return `${path.slice(0, i + 1).join('.')}.${c.key.kind === 'keyed' ? '_id' : '_pos'}`;
+    return `${at}.${c.key.kind === 'keyed' ? '_id' : '_pos'}`;
   });
 }
 
@@ -50,7 +55,12 @@ export function leafColumn(e: Expr): string {
       return `${e.level.path.join('.')}.${e.name}`;
     case 'reduce':
     case 'window':
+    case 'resample':
       return `$${formatExpr(e)}`;
+    case 'step_time':
+      return `$timeline${e.timeline.id}.time`;
+    case 'row':
+      return `$${e.level.path.join('.')}.*`;
     default:
       throw new PlanError('internal', `not a leaf: ${e.kind}`);
   }
@@ -68,6 +78,13 @@ function leaves(e: Expr, out: Expr[] = []): Expr[] {
       // The window's argument is computed in the same stream.
       out.push(e);
       leaves(e.arg, out);
+      break;
+    case 'resample':
+    case 'step_time':
+      out.push(e);
+      break;
+    case 'row':
+      for (const name of e.fields) out.push({ kind: 'field', level: e.level, path: [name] });
       break;
     case 'binary':
       leaves(e.left, out);
@@ -102,17 +119,20 @@ interface Needs {
 function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
   const ds = ctx.ds;
   const keys = planKeys(path, ds);
-  const stored = keyColumns(ds.schema, path);
-  // Own fields of this level.
-  const own = new Map<string, string>(); // stored path → plan name
-  for (const l of needs.leaves) if (l.kind === 'field' && samePath(l.level.path, path)) own.set(l.path.join('.'), leafColumn(l));
-  const scan = new ScanOp(
-    ctx.snapshot(path.join('.')),
-    { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()] },
-    keys,
-    `${ds.schema.name}.${path.join('.')}`,
-  );
-  let stream: PhysicalOperator = scan;
+  let stream: PhysicalOperator;
+  if (path[path.length - 1]!.startsWith('#')) stream = timelineStream(ctx, path, needs);
+  else {
+    const stored = keyColumns(ds.schema, path);
+    // Own fields of this level.
+    const own = new Map<string, string>(); // stored path → plan name
+    for (const l of needs.leaves) if (l.kind === 'field' && samePath(l.level.path, path)) own.set(l.path.join('.'), leafColumn(l));
+    stream = new ScanOp(
+      ctx.snapshot(path.join('.')),
+      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()] },
+      keys,
+      `${ds.schema.name}.${path.join('.')}`,
+    );
+  }
   // Ancestors: fields and filters of each ancestor level, broadcast down.
   for (let d = 0; d < path.length - 1; d++) {
     const q = path.slice(0, d + 1);
@@ -148,6 +168,78 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   return stream;
 }
 
+/** The timeline of a derived level `#timelineN`, found among the needed leaves. */
+function timelineOf(path: readonly string[], needs: Needs): Timeline {
+  const step = path[path.length - 1]!;
+  for (const l of needs.leaves) if ((l.kind === 'resample' || l.kind === 'step_time') && timelineStep(l.timeline) === step) return l.timeline;
+  throw new PlanError('internal', `no timeline for level ${path.join('.')}`);
+}
+
+/** The steps of a timeline: one row per step of every parent row. */
+function stepsStream(ctx: PlanContext, tl: Timeline, path: readonly string[]): PhysicalOperator {
+  const parentPath = path.slice(0, -1);
+  let parent = levelStream(ctx, parentPath, needsOf([tl.stop], tl.level));
+  let stop: string;
+  if (isLeaf(tl.stop)) stop = leafColumn(tl.stop);
+  else {
+    parent = withComputed(parent, '$stop', tl.stop);
+    stop = '$stop';
+  }
+  const keys = planKeys(path, ctx.ds);
+  return new TimelineOp(parent, stop, tl.fps, keys[keys.length - 1]!, `$timeline${tl.id}.time`);
+}
+
+/**
+ * A timeline level: its steps, each resampled source (a ResampleOp per source, over its own copy
+ * of the steps), zipped together — the sources share the timeline, so their rows are identical.
+ */
+function timelineStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
+  const tl = timelineOf(path, needs);
+  const parentKeys = planKeys(path.slice(0, -1), ctx.ds);
+  const resamples = needs.leaves.filter((l): l is Expr & { kind: 'resample' } => l.kind === 'resample' && timelineStep(l.timeline) === path[path.length - 1]);
+  const time = `$timeline${tl.id}.time`;
+  let out: PhysicalOperator | null = null;
+  for (const r of resamples) {
+    const srcLevel = levelOf(r.source)!;
+    let src = levelStream(ctx, srcLevel.path, needsOf([r.source, r.on], srcLevel));
+    src = withComputed(src, '$on', r.on, new Float64());
+    const value = leafColumn(r);
+    src = r.source.kind === 'row' ? withStruct(src, value, r.source) : isLeaf(r.source) ? withRenamed(src, leafColumn(r.source), value) : withComputed(src, value, r.source);
+    const srcType = src.schema.fields.find((f) => f.name === value)!.type;
+    const method: ResampleMethod =
+      typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)(Array.from(v.toArray() as ArrayLike<unknown>)), type: srcType, name: 'fn' } : r.method;
+    let res: PhysicalOperator = new ResampleOp(stepsStream(ctx, tl, path), src, { prefixKeys: parentKeys, on: '$on', method, columns: [value], time });
+    if (out !== null) res = dropColumn(res, time);
+    out = out === null ? res : new ZipOp(out, res);
+  }
+  return out ?? stepsStream(ctx, tl, path);
+}
+
+/** `stream` with `from` copied as `to` (the order kept). */
+function withRenamed(stream: PhysicalOperator, from: string, to: string): PhysicalOperator {
+  if (from === to) return stream;
+  return new ProjectOp(stream, [...stream.schema.fields.map((f) => pickColumn(stream.schema, f.name)), pickColumn(stream.schema, from, to)]);
+}
+
+/** `stream` without column `name`. */
+function dropColumn(stream: PhysicalOperator, name: string): PhysicalOperator {
+  return new ProjectOp(stream, stream.schema.fields.filter((f) => f.name !== name).map((f) => pickColumn(stream.schema, f.name)));
+}
+
+/** `stream` plus a struct column `name` of a level's fields (a bare collection as a value). */
+function withStruct(stream: PhysicalOperator, name: string, row: Expr & { kind: 'row' }): PhysicalOperator {
+  const cols = row.fields.map((f) => leafColumn({ kind: 'field', level: row.level, path: [f] }));
+  const idx = cols.map((c) => stream.schema.fields.findIndex((f) => f.name === c));
+  const type = new Struct(row.fields.map((f, i) => new Field(f, stream.schema.fields[idx[i]!]!.type, true)));
+  const all = stream.schema.fields.map((f) => pickColumn(stream.schema, f.name));
+  all.push({
+    field: new Field(name, type, true),
+    compute: (b: RecordBatch): Data => makeData({ type, length: b.numRows, nullCount: 0, children: idx.map((i) => b.data.children[i]!) }),
+    label: `${formatExpr(row)} AS ${name}`,
+  });
+  return new ProjectOp(stream, all);
+}
+
 /**
  * A reduction to `path`: the argument's level stream, the argument computed as a column,
  * GroupBy to `path`'s keys (the argument's level lies below), then a left join onto `stream`
@@ -177,13 +269,24 @@ function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonl
   return new MergeJoinOp(stream, g, { kind: 'left', ...(fill ? { fill } : {}) });
 }
 
-const isLeaf = (e: Expr): boolean => e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window';
+const isLeaf = (e: Expr): boolean => e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window' || e.kind === 'resample' || e.kind === 'step_time';
 
 /** `stream` plus a computed column `name` (all columns and the order kept). */
-function withComputed(stream: PhysicalOperator, name: string, e: Expr): PhysicalOperator {
-  const c = compile(e, leafColumn);
+function withComputed(stream: PhysicalOperator, name: string, e: Expr, type?: DataType): PhysicalOperator {
   const cols: ProjectColumn[] = stream.schema.fields.map((f) => pickColumn(stream.schema, f.name));
-  cols.push({ field: new Field(name, resultType(e), true), compute: (b: RecordBatch): Data => toData(c(b)), label: `${formatExpr(e)} AS ${name}` });
+  if (isLeaf(e)) {
+    // A leaf column copied (cast to Float64 when a type is asked for, e.g. `on`).
+    const src = leafColumn(e);
+    const i = stream.schema.fields.findIndex((f) => f.name === src);
+    if (i < 0) throw new PlanError('internal', `no column ${src}`);
+    const t = type ?? stream.schema.fields[i]!.type;
+    const same = String(t) === String(stream.schema.fields[i]!.type);
+    const c = compile(e, leafColumn);
+    cols.push({ field: new Field(name, t, true), compute: (b: RecordBatch): Data => (same ? b.data.children[i]! : toData(c(b))), label: `${src} AS ${name}` });
+    return new ProjectOp(stream, cols);
+  }
+  const c = compile(e, leafColumn);
+  cols.push({ field: new Field(name, type ?? resultType(e), true), compute: (b: RecordBatch): Data => toData(c(b)), label: `${formatExpr(e)} AS ${name}` });
   return new ProjectOp(stream, cols);
 }
 
@@ -230,7 +333,7 @@ export function planScan(ctx: PlanContext, outputs: readonly ScanOutput[], where
   const keys = planKeys(level.path, ctx.ds);
   const cols: ProjectColumn[] = keys.map((k) => pickColumn(stream.schema, k));
   for (const o of outputs) {
-    if (o.expr.kind === 'field' || o.expr.kind === 'key' || o.expr.kind === 'reduce' || o.expr.kind === 'window') {
+    if (isLeaf(o.expr)) {
       cols.push(pickColumn(stream.schema, leafColumn(o.expr), o.name));
       continue;
     }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Binary, Float32, Float64, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CollectionRef, ExprRef } from '../../logical/fluent.js';
+import { type CollectionRef, type ExprRef, timeline } from '../../logical/fluent.js';
 import { datasetSchema, formatSchema, keyed, positional, scalar, struct } from '../../logical/schema.js';
 import { Dataset, type DatasetScan } from '../../physical/dataset.js';
 import { type Database, open } from '../../storage/tables/catalog.js';
@@ -184,5 +184,53 @@ describe('seed 002: windows', () => {
     expect(got.map((r) => r.rgb_rolling)).toEqual([['f0'], ['f0', 'f1'], ['f2'], ['g0'], ['g0', 'g1']]);
     const conf = f(detections, 'confidence');
     expect((await rows(ds.scan([conf.rolling({ before: 2, after: 2, agg: 'mean' })]))).length).toBe(3);
+  });
+});
+
+describe('seed 002: aligning siblings with a timeline', () => {
+  it('frames (30 fps), detections and audio resampled to 10 fps zip into one scan', async () => {
+    const d = await Dataset.open(db, 'aligned', {
+      schema: datasetSchema('aligned', {
+        scenes: keyed(new Utf8(), {
+          clips: keyed(new Utf8(), {
+            start_time: scalar(new Float64()),
+            duration: scalar(new Float64()),
+            frames: positional({ rgb: scalar(new Utf8()) }),
+            detections: positional({ label: scalar(new Utf8()), confidence: scalar(new Float64()), ts: scalar(new Float64()) }),
+            audio: positional({ pcm: scalar(new Utf8()) }),
+          }),
+        }),
+      }),
+    });
+    // c1: 0.2 s (2 steps at 10 fps), c2 and c3: 0.1 s (1 step). Frames at 30 fps: f0 opens c1's
+    // first step, f1 (3rd frame) its second; audio chunks of 512 samples at 16 kHz (32 ms).
+    await d.write('scenes', [
+      {
+        _id: 's1',
+        clips: [
+          { _id: 'c1', start_time: 5, duration: 0.2, frames: ['f0', 'x', 'x', 'f1', 'x', 'x'].map((rgb) => ({ rgb })), detections: [{ label: 'car', confidence: 0.9, ts: 5.02 }], audio: [{ pcm: 'a0' }, { pcm: 'a1' }, { pcm: 'a2' }, { pcm: 'a3' }] },
+          { _id: 'c2', start_time: 0, duration: 0.1, frames: [{ rgb: 'f2' }], detections: [{ label: 'person', confidence: 0.85, ts: 0.05 }], audio: [{ pcm: 'a4' }] },
+        ],
+      },
+      { _id: 's2', clips: [{ _id: 'c3', start_time: 0, duration: 0.1, frames: [{ rgb: 'f3' }], audio: [{ pcm: 'a5' }] }] },
+    ]);
+    const scenes2 = d.collections.scenes!;
+    const cl = scenes2.clips as CollectionRef;
+    const fr = cl.frames as CollectionRef, de = cl.detections as CollectionRef, au = cl.audio as CollectionRef;
+    const tl = timeline({ fps: 10, stop: f(cl, 'duration') });
+    const rgb = f(fr, 'rgb').resample(tl, { on: fr._pos.div(30), method: 'first' });
+    const dets = de.resample(tl, { on: f(de, 'ts').sub(f(cl, 'start_time')), method: 'list' });
+    const audio = f(au, 'pcm').resample(tl, { on: au._pos.mul(512).div(16000), method: (xs) => xs.join('') });
+    const got = await rows(d.scan([cl._id, rgb, dets, audio]));
+    expect(got).toEqual([
+      { _id: 'c1', rgb: 'f0', detections: [{ label: 'car', confidence: 0.9, ts: 5.02 }], pcm: 'a0a1a2a3' },
+      { _id: 'c1', rgb: 'f1', detections: [], pcm: '' },
+      { _id: 'c2', rgb: 'f2', detections: [{ label: 'person', confidence: 0.85, ts: 0.05 }], pcm: 'a4' },
+      { _id: 'c3', rgb: 'f3', detections: [], pcm: 'a5' },
+    ]);
+    // Two timelines with the same parameters are different row domains.
+    const other = timeline({ fps: 10, stop: f(cl, 'duration') });
+    await expect(d.scan([rgb, f(fr, 'rgb').resample(other, { on: fr._pos.div(30) })]).toArrow()).rejects.toMatchObject({ code: 'level-error' });
+    await d.close();
   });
 });
