@@ -238,6 +238,9 @@ export class FnAcc implements Accumulator {
     const values = this.parts.length > 0 ? concatColumn(this.input, this.parts) : nullData(this.input, 0);
     this.parts = [];
     const r = this.fn(makeVector(values));
+    if (r !== null && r !== undefined && !fits(this.type, r)) {
+      throw new ExecutionError('invalid-argument', `${this.what}: the custom aggregate returned ${typeof r === 'string' ? JSON.stringify(r) : typeof r}, not a ${String(this.type)} value`);
+    }
     this.results.push(this.wide && typeof r === 'number' ? BigInt(r) : r);
   }
 
@@ -254,5 +257,20 @@ export class FnAcc implements Accumulator {
 
   held(): number {
     return this.parts.reduce((s, p) => s + p.length, 0) + this.results.length;
+  }
+}
+
+/** A cheap check of a custom aggregate's result against the primitive types (others are left to Arrow). */
+function fits(type: DataType, v: unknown): boolean {
+  switch (type.typeId) {
+    case Type.Int:
+    case Type.Float:
+      return typeof v === 'number' || typeof v === 'bigint';
+    case Type.Utf8:
+      return typeof v === 'string';
+    case Type.Bool:
+      return typeof v === 'boolean';
+    default:
+      return true;
   }
 }
