@@ -66,7 +66,10 @@ export interface OpenOptions {
 }
 
 function checkName(part: string, what: string, identifier: string): string {
-  if (typeof part !== 'string' || !NAME.test(part)) {
+  if (typeof part !== 'string' || typeof identifier !== 'string') {
+    throw new EngineError('invalid-identifier', `a ${what} name must be a string, got ${part === null ? 'null' : typeof part}`);
+  }
+  if (!NAME.test(part)) {
     throw new EngineError('invalid-identifier', `invalid ${what} name ${JSON.stringify(part.length > 80 ? `${part.slice(0, 80)}…` : part)} in ${JSON.stringify(identifier.length > 80 ? `${identifier.slice(0, 80)}…` : identifier)}: use 1–128 letters, digits, '_' or '-'`, {
       details: { identifier: identifier.slice(0, 200) },
     });

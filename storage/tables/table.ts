@@ -120,13 +120,9 @@ export class Table {
   /** Opens a table (or the collection `path` of a dataset's table). */
   static async open(store: ObjectStore, dir: string, id: string, identifier: string, core?: TableCore, path = ''): Promise<Table> {
     const c = core ?? new TableCore(store, dir, id, identifier);
-    const first = await c.log.read(1).catch((e: unknown) => {
-      if (isErrorCode(e, 'object-not-found')) throw new EngineError('table-not-found', `table ${identifier} has no storage at ${dir}`);
-      throw e;
-    });
-    let coll = parseDoc<VersionDoc>(first, VERSION_FORMAT, c.log.key(1)).collections.find((x) => x.path === path);
-    // A collection added after the first version: find it in the newest.
-    coll ??= (await c.readVersion(await c.latestVersion())).collections.find((x) => x.path === path);
+    if ((await c.log.latest()) === 0) throw new EngineError('table-not-found', `table ${identifier} has no storage at ${dir}`);
+    // The newest version names every collection (version 1 may have been vacuumed).
+    const coll = (await c.readVersion(await c.latestVersion())).collections.find((x) => x.path === path);
     if (!coll) throw new EngineError('table-not-found', `table ${identifier} has no collection "${path}"`);
     return new Table(c, c.collection(coll));
   }

@@ -373,21 +373,29 @@ export class Transaction {
    * (the document holds this transaction's unique id), other bytes mean another commit won.
    */
   private async publish(v: number, bytes: Uint8Array): Promise<boolean> {
+    let uncertain = false;
     let last: unknown;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
       try {
-        return await this.core.log.tryPublish(v, bytes);
+        const created = await this.core.log.tryPublish(v, bytes);
+        // "Exists" after an attempt whose reply was lost may be our own create: read it back.
+        if (created || !uncertain) return created;
       } catch (e) {
         if (!isErrorCode(e, 'io-error')) throw e;
         last = e;
-        const stored = await this.core.log.read(v).catch(() => null);
-        // Not there (yet): creating it again is safe; a late first attempt then loses to it or wins alone.
-        if (stored !== null) return Buffer.from(stored).equals(Buffer.from(bytes));
+        uncertain = true;
+      }
+      try {
+        return Buffer.from(await this.core.log.read(v)).equals(Buffer.from(bytes));
+      } catch (e) {
+        // Not there: creating it again is safe (a late first attempt then loses, or wins alone).
+        if (!isErrorCode(e, 'object-not-found')) last = e;
       }
     }
-    // The version may still appear: keep our files so it never names missing ones.
+    // The version may exist: keep every file it could name (vacuum removes them if it does not).
     this.keepFiles = true;
-    throw new ConflictError('commit-conflict', `commit of transaction ${this.id} has an unknown outcome: ${(last as Error).message}`, { cause: last });
+    throw new ConflictError('commit-conflict', `commit of transaction ${this.id} has an unknown outcome: ${(last as Error | undefined)?.message ?? 'no answer'}`, { cause: last });
   }
 
   /** The version document (and new manifests) of this transaction on top of `state`. */
