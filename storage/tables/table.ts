@@ -4,7 +4,7 @@
  */
 import { type Field, type RecordBatch, Schema, type Table as ArrowTable } from 'apache-arrow';
 
-import { ConflictError, EngineError, isErrorCode } from '../../errors.js';
+import { ConflictError, EngineError } from '../../errors.js';
 import type { ObjectStore } from '../object-store/object-store.js';
 import { schemaToJSON } from './arrow-json.js';
 import { writeFragment } from './fragments.js';
@@ -17,7 +17,6 @@ import {
   MANIFEST_FORMAT,
   newId,
   nowMicros,
-  parseDoc,
   VERSION_FORMAT,
   type TxnSummary,
   type VersionDoc,
