@@ -52,6 +52,7 @@ export function takeOrFill(type: DataType, d: Data | null, idx: Uint32Array, fil
     if (r < lo) lo = r;
     if (r > hi) hi = r;
   }
+  if (idx.length === 0) return nullData(type, 0);
   const missing = hi < 0 ? idx.length : countNone(idx);
   if (missing === 0) return takeData(d!, idx);
   const f = fill ?? nullData(type, 1);
