@@ -8,7 +8,7 @@ import { ExecutionError } from '../errors.js';
 import { nullData } from '../storage/arrow/concat.js';
 import { takeData } from '../storage/arrow/take.js';
 import type { Accumulator } from './aggregates.js';
-import { bitmapOf, concatColumn, Grow, isValid } from './batches.js';
+import { bitmapOf, bitSet, concatColumn, Grow, validityBits } from './batches.js';
 
 const bits = (t: DataType): number => (t as unknown as { bitWidth: number }).bitWidth;
 const signed = (t: DataType): boolean => (t as unknown as { isSigned: boolean }).isSigned;
@@ -43,10 +43,10 @@ export class NumAcc implements Accumulator {
   add(d: Data, s: number, e: number): void {
     this.rows += e - s;
     if (this.mode === 'countRows') return;
-    const nulls = d.nullCount > 0;
+    const bm = validityBits(d), off = d.offset;
     if (this.mode === 'count') {
-      if (!nulls) this.cnt += e - s;
-      else for (let i = s; i < e; i++) if (isValid(d, i)) this.cnt++;
+      if (!bm) this.cnt += e - s;
+      else for (let i = s; i < e; i++) if (bitSet(bm, off + i)) this.cnt++;
       return;
     }
     if (!this.wide) {
@@ -55,7 +55,7 @@ export class NumAcc implements Accumulator {
         for (let a = s; a < e; a += CHUNK) {
           const b = Math.min(e, a + CHUNK);
           for (let i = a; i < b; i++) {
-            if (nulls && !isValid(d, i)) continue;
+            if (bm && !bitSet(bm, off + i)) continue;
             this.lo += v[i]!;
             this.cnt++;
           }
@@ -63,7 +63,7 @@ export class NumAcc implements Accumulator {
         }
       } else {
         for (let i = s; i < e; i++) {
-          if (nulls && !isValid(d, i)) continue;
+          if (bm && !bitSet(bm, off + i)) continue;
           this.fsum += v[i]!;
           this.cnt++;
         }
@@ -80,7 +80,7 @@ export class NumAcc implements Accumulator {
     for (let a = s; a < e; a += CHUNK) {
       const b = Math.min(e, a + CHUNK);
       for (let i = a; i < b; i++) {
-        if (nulls && !isValid(d, i)) continue;
+        if (bm && !bitSet(bm, off + i)) continue;
         const h = hiSigned ? u[2 * i + 1]! | 0 : u[2 * i + 1]!;
         if (this.intSum) {
           this.lo += u[2 * i]!;
@@ -194,7 +194,8 @@ export class AnyAcc implements Accumulator {
     }
     const m = this.mask;
     if (this.state || m === false) return;
-    for (let i = s; i < e && !this.state; i++) if ((m === true || m[i]) && isValid(d, i)) this.state = true;
+    const bm = validityBits(d), off = d.offset;
+    for (let i = s; i < e && !this.state; i++) if ((m === true || m[i]) && (!bm || bitSet(bm, off + i))) this.state = true;
   }
 
   close(): void {

@@ -122,6 +122,18 @@ export function scalarData(type: DataType, value: unknown, what: string): Data {
   }
 }
 
+/**
+ * The validity bitmap of `d` for tight loops (null when every row is valid); test row i with
+ * `bitSet(bm, d.offset + i)`. Reading `nullCount` / `nullBitmap` per row is much slower.
+ */
+export function validityBits(d: Data): Uint8Array | null {
+  if (d.nullCount === 0) return null;
+  const bm = d.nullBitmap;
+  return bm && bm.length > 0 ? bm : new Uint8Array((d.offset + d.length + 7) >> 3);
+}
+
+export const bitSet = (bm: Uint8Array, j: number): boolean => ((bm[j >> 3]! >> (j & 7)) & 1) === 1;
+
 /** True when row i of `d` is valid (not null). */
 export function isValid(d: Data, i: number): boolean {
   if (d.nullCount === 0) return true;

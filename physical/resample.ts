@@ -17,7 +17,7 @@ import { ExecutionError } from '../errors.js';
 import { takeData } from '../storage/arrow/take.js';
 import { compareKeys, type KeyBlock, keyAt } from '../storage/tables/key-codec.js';
 import { type Accumulator, makeAccumulator, type Reducer, reducerName, reducerType, SelectAcc } from './aggregates.js';
-import { batchOf, columnOf, Emitter, isValid } from './batches.js';
+import { batchOf, bitSet, columnOf, Emitter, validityBits } from './batches.js';
 import { KeyCursor, seekTo } from './key-cursor.js';
 import { type ExecContext, fieldsOf, isPrefix, type Ordering, type PhysicalOperator } from './operator.js';
 import { BaseOperator, closeAll, list } from './run.js';
@@ -178,6 +178,7 @@ class SourceWalker {
   private onPrev = -Infinity;
   private colsOf: RecordBatch | null = null;
   private cols: Data[] = [];
+  private onData: Data | null = null;
 
   constructor(
     private readonly S: KeyCursor,
@@ -216,15 +217,16 @@ class SourceWalker {
     const S = this.S, batch = S.batch!;
     if (this.colsOf !== batch) {
       this.cols = this.columns.map((c) => S.column(c));
+      this.onData = S.column(this.on);
       this.colsOf = batch;
     }
-    const onData = S.column(this.on);
+    const onData = this.onData!;
     const on = onData.values as Float64Array;
-    const nulls = onData.nullCount > 0;
+    const bm = validityBits(onData), off = onData.offset;
     let j = from, r0 = from;
     for (; j < e; j++) {
       const x = on[j]!;
-      if ((nulls && !isValid(onData, j)) || x !== x) {
+      if ((bm && !bitSet(bm, off + j)) || x !== x) {
         this.feed(r0, j);
         r0 = j + 1;
         continue;

@@ -7,7 +7,7 @@ import { type Data, type DataType, Type } from 'apache-arrow';
 import { nullData } from '../storage/arrow/concat.js';
 import { takeData } from '../storage/arrow/take.js';
 import type { Accumulator } from './aggregates.js';
-import { concatColumn, Grow, isValid, NONE } from './batches.js';
+import { bitSet, concatColumn, Grow, NONE, validityBits } from './batches.js';
 
 /** A pick carried from an earlier input batch (held as a one-row copy). */
 const CARRY = NONE - 1;
@@ -102,8 +102,9 @@ export class SelectAcc implements Accumulator {
     } else if (this.mode === 'last') this.pick = e - 1;
     else {
       const sign = this.mode === 'min' ? 1 : -1, cmp = this.cmp!;
+      const bm = validityBits(d), off = d.offset;
       for (let i = s; i < e; i++) {
-        if (!isValid(d, i)) continue;
+        if (bm && !bitSet(bm, off + i)) continue;
         if (this.pick === NONE) this.pick = i;
         else {
           const c = this.pick === CARRY ? cmp(d, i, this.carry!, 0) : cmp(d, i, d, this.pick);
