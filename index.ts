@@ -25,3 +25,13 @@ export type { ObjectStore, ObjectInfo } from './storage/object-store/object-stor
 export { LocalStore } from './storage/object-store/local-store.js';
 export { S3Store } from './storage/object-store/s3-store.js';
 export type { S3StoreOptions } from './storage/object-store/s3-store.js';
+// Collections: a dataset's tree, level expressions, scans (issue 5).
+export { datasetSchema, keyed, positional, scalar, struct, formatSchema, keyColumns } from './logical/schema.js';
+export type { DatasetSchema, CollectionNode, StructNode, ScalarNode, SchemaNode } from './logical/schema.js';
+export { ExprRef, timeline, rowOf, refs } from './logical/fluent.js';
+export type { CollectionRef, TimelineRef, Operand, ReduceOptions } from './logical/fluent.js';
+export { LevelError } from './logical/expr.js';
+export type { Expr, Level, ResampleMethod } from './logical/expr.js';
+export { Dataset, DatasetScan, NestedWriter } from './physical/dataset.js';
+export type { ScanItem, DatasetScanOptions } from './physical/dataset.js';
+export type { PhysicalOperator, Ordering, ExecContext, OperatorMetrics } from './physical/operator.js';
