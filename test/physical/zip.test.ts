@@ -71,6 +71,17 @@ describe('ZipOp', () => {
     expect(l.closed && r.closed).toBe(true);
   });
 
+  it('closes both children when the consumer stops early', async () => {
+    const l = new TrackedSource(new ValuesOp(synthSchema, synthBatches(100, 10, 3), { keys: ['p', '_pos'] }));
+    const r = new TrackedSource(new ValuesOp(new Schema(synthSchema.fields.slice(0, 2)), synthBatches(100, 7, 3).map((b) => b.select(['p', '_pos'])), { keys: ['p', '_pos'] }));
+    for await (const b of new ZipOp(l, r).execute({ batchRows: 5 })) {
+      expect(b.numRows).toBeGreaterThan(0);
+      break;
+    }
+    expect(l.closed && r.closed).toBe(true);
+    expect(l.pulled).toBeLessThan(10);
+  });
+
   it('holds a bounded number of rows on a long stream with misaligned batches', async () => {
     const rSchema = new Schema([...synthSchema.fields.slice(0, 2), synthSchema.fields[3]!.clone({ name: 'w2' })]);
     const rBatches = synthBatches(200_000, 999, 4).map((b) => batchOf(rSchema, [0, 1, 3].map((k) => b.data.children[k]!), b.numRows));
