@@ -5,7 +5,7 @@
  * Every collection is stored as a sorted table whose key is its ancestors' keys followed by its
  * own (`scenes._id`, `clips._id`, `_pos` for frames); `keyColumns` computes them.
  */
-import type { DataType } from 'apache-arrow';
+import { type DataType, Field, Struct } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
 
@@ -126,4 +126,15 @@ export function formatSchema(schema: DatasetSchema): string {
   };
   walk([...schema.roots], '');
   return lines.join('\n');
+}
+
+/** The Arrow type of a scalar or struct node (structs nest). */
+export function nodeType(n: ScalarNode | StructNode): DataType {
+  if (n.kind === 'scalar') return n.type;
+  return new Struct(
+    [...n.fields].map(([k, v]) => {
+      if (v.kind === 'collection') throw new PlanError('invalid-argument', `struct field ${k} cannot be a collection`);
+      return new Field(k, nodeType(v), true);
+    }),
+  );
 }

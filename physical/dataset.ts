@@ -7,12 +7,12 @@
  * Nested records are flattened into one Arrow batch per collection; a positional collection
  * given for a parent replaces that parent's previous rows (a prefix delete, then the rows).
  */
-import { type DataType, Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFromArray, type Data, makeData, Schema, RecordBatch as Batch } from 'apache-arrow';
+import { Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFromArray, type Data, makeData, Schema, RecordBatch as Batch } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
 import { type Expr, formatExpr } from '../logical/expr.js';
 import { type CollectionRef, ExprRef, refs } from '../logical/fluent.js';
-import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, type SchemaNode } from '../logical/schema.js';
+import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import { fieldFromJSON, fieldToJSON, type FieldJSON } from '../storage/tables/arrow-json.js';
 import type { Database } from '../storage/tables/catalog.js';
 import { Table } from '../storage/tables/table.js';
@@ -98,16 +98,9 @@ export function keyFieldsOf(s: DatasetSchema, path: readonly string[]): Field[] 
   });
 }
 
-/** Arrow type of a struct or scalar node. */
-function typeOf(n: SchemaNode): DataType {
-  if (n.kind === 'scalar') return n.type;
-  if (n.kind === 'struct') return new Struct([...n.fields].map(([k, v]) => new Field(k, typeOf(v), true)));
-  throw new PlanError('invalid-argument', 'a collection has no value type');
-}
-
 /** Value fields (scalars and structs) of a collection, in schema order. */
 export function valueFields(c: CollectionNode): Field[] {
-  return [...c.fields].filter(([, v]) => v.kind !== 'collection').map(([k, v]) => new Field(k, typeOf(v), true));
+  return [...c.fields].flatMap(([k, v]) => (v.kind === 'collection' ? [] : [new Field(k, nodeType(v), true)]));
 }
 
 type Rec = Record<string, unknown>;

@@ -15,7 +15,7 @@ import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBa
 
 import { PlanError } from '../errors.js';
 import { type Expr, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
-import { collectionAt, keyColumns } from '../logical/schema.js';
+import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import type { Dataset } from './dataset.js';
 import { compile, mask, toData } from './eval.js';
@@ -126,9 +126,11 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     // Own fields of this level.
     const own = new Map<string, string>(); // stored path → plan name
     for (const l of needs.leaves) if (l.kind === 'field' && samePath(l.level.path, path)) own.set(l.path.join('.'), leafColumn(l));
+    const node = collectionAt(ds.schema, path);
+    const types = [...stored.map(() => undefined), ...[...own.keys()].map((p) => declaredType(node, p))];
     stream = new ScanOp(
       ctx.snapshot(path.join('.')),
-      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()] },
+      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types },
       keys,
       `${ds.schema.name}.${path.join('.')}`,
     );
@@ -166,6 +168,18 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
   }
   return stream;
+}
+
+/** The declared Arrow type of a field path of a collection (structs nest). */
+function declaredType(node: CollectionNode, path: string): DataType | undefined {
+  let n: SchemaNode | undefined = undefined;
+  let fields = node.fields;
+  for (const p of path.split('.')) {
+    n = fields.get(p);
+    if (!n || n.kind === 'collection') return undefined;
+    if (n.kind === 'struct') fields = n.fields;
+  }
+  return n ? nodeType(n as Exclude<SchemaNode, CollectionNode>) : undefined;
 }
 
 /** The timeline of a derived level `#timelineN`, found among the needed leaves. */

@@ -4,8 +4,9 @@
  * name (e.g. `scenes.location` next to `clips.duration`). Key predicates and prefixes are
  * pushed into storage (fragment pruning by key span, zone maps); the storage scan streams.
  */
-import { Field, type RecordBatch, Schema } from 'apache-arrow';
+import { type DataType, Field, type RecordBatch, Schema } from 'apache-arrow';
 
+import { nullData } from '../storage/arrow/concat.js';
 import { ExecutionError } from '../errors.js';
 import type { Key, ScanOptions, Snapshot } from '../storage/tables/snapshot.js';
 import type { Predicate } from '../storage/vortex/predicate.js';
@@ -21,6 +22,11 @@ export interface ScanSpec {
   readonly where?: Predicate;
   readonly prefix?: Key;
   readonly limit?: number;
+  /**
+   * Declared types of the columns (same order): a column the stored table does not have yet
+   * (never written) reads as nulls of its declared type.
+   */
+  readonly types?: readonly (DataType | undefined)[];
 }
 
 export class ScanOp extends BaseOperator {
@@ -38,10 +44,10 @@ export class ScanOp extends BaseOperator {
 
   private static schemaOf(snapshot: Snapshot, spec: ScanSpec): Schema {
     const s = snapshot.schema();
-    const byName = new Map(s.fields.map((f) => [f.name, f]));
     return new Schema(
       spec.columns.map((c, i) => {
-        const f = byName.get(c) ?? resolveNested(s, c);
+        const f = resolveNested(s, c) ?? (spec.types?.[i] ? new Field(c, spec.types[i]!, true) : undefined);
+        if (!f) throw new ExecutionError('unknown-column', `no column "${c}"`);
         return new Field(spec.names[i]!, f.type, f.nullable);
       }),
     );
@@ -70,8 +76,10 @@ export class ScanOp extends BaseOperator {
   }
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
+    const stored = this.snapshot.schema();
+    const present = this.spec.columns.filter((c) => resolveNested(stored, c) !== undefined);
     const opts: ScanOptions = {
-      columns: this.spec.columns,
+      columns: present,
       batchRows: ctx.batchRows,
       ...(this.spec.where ? { where: this.spec.where } : {}),
       ...(this.spec.prefix ? { prefix: this.spec.prefix } : {}),
@@ -80,22 +88,24 @@ export class ScanOp extends BaseOperator {
     for await (const b of this.snapshot.scan(opts)) {
       this.hold(b.numRows);
       // Stored paths come back nested (`metadata.weather` → metadata: {weather}); flatten to the plan's names.
-      const cols = this.spec.columns.map((c) => pathData(b, c));
+      const cols = this.spec.columns.map((c, i) => (present.includes(c) ? pathData(b, c) : nullData(this.schema.fields[i]!.type, b.numRows)));
       yield batchOf(this.schema, cols, b.numRows);
     }
   }
 }
 
-function resolveNested(s: Schema, path: string): Field {
-  const parts = path.split('.');
+/** The field at a column path (a top-level name, or a dotted path into structs). */
+function resolveNested(s: Schema, path: string): Field | undefined {
+  const direct = s.fields.find((x) => x.name === path);
+  if (direct) return direct;
   let fields = s.fields;
   let f: Field | undefined;
-  for (const p of parts) {
+  for (const p of path.split('.')) {
     f = fields.find((x) => x.name === p);
-    if (!f) throw new ExecutionError('unknown-column', `no column "${path}"`);
+    if (!f) return undefined;
     fields = f.type.children ?? [];
   }
-  return f!;
+  return f;
 }
 
 function pathData(b: RecordBatch, path: string): import('apache-arrow').Data {
