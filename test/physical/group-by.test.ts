@@ -79,7 +79,7 @@ describe('GroupByOp', () => {
           expect(op.ordering.keys).toEqual(keys);
           expect(op.metrics.rowsIn).toBe(rows.length);
         }),
-        { seed, numRuns: 120 },
+        { seed, numRuns: 100 },
       );
     });
   }

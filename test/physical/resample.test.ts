@@ -79,7 +79,7 @@ describe('ResampleOp', () => {
           expect(op.ordering.keys).toEqual(TL_KEYS);
           expect(rowsOf(await run(op, { batchRows: 5 }))).toEqual(reference(tl, src, name, cols, lastWidth));
         }),
-        { seed, numRuns: 80 },
+        { seed, numRuns: 60 },
       );
     });
   }
