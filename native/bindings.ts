@@ -107,7 +107,8 @@ export interface RawWriteColumn {
 export interface NativeBindings {
   parsePostscript(tail: Uint8Array, fileSize: number): RawPostscript;
   openFile(region: Uint8Array, regionOffset: number, postscript: RawPostscript): RawOpenedFile;
-  planRead(handle: FileHandle, nodeId: number, start: number, end: number): number[];
+  /** Segment ids a read of rows [start, end) of a node needs; `skipCached` leaves out decoded ones. */
+  planRead(handle: FileHandle, nodeId: number, start: number, end: number, skipCached?: boolean): number[];
   readLayout(
     handle: FileHandle,
     nodeId: number,

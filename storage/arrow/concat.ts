@@ -44,6 +44,7 @@ function setRange(b: Uint8Array, from: number, n: number): void {
 export function concatData(type: DataType, parts: readonly Data[]): Data {
   const live = parts.filter((p) => p.length > 0);
   if (live.length === 1) return live[0]!;
+  if (live.length === 0) return parts[0] ?? nullData(type, 0);
   let n = 0;
   for (const p of live) n += p.length;
   const base = { type, length: n, ...validity(live, n) };

@@ -76,9 +76,22 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       return makeData({ ...base, children: data.children.map((c) => takeData(c, idx)) } as never);
     }
     default: {
-      const vals = data.values as unknown as { constructor: new (n: number) => ArrayLike<unknown> & { [k: number]: unknown } } & ArrayLike<unknown>;
       const stride = (data as unknown as { stride: number }).stride;
       if (!stride) throw new InternalError(`take: unsupported type ${String(type)}`);
+      const v0 = data.values as unknown;
+      if (v0 instanceof BigInt64Array || v0 instanceof BigUint64Array) {
+        // 64-bit integers move as pairs of 32-bit words (no BigInt per value).
+        const words = new Uint32Array(v0.buffer, v0.byteOffset, v0.length * 2);
+        const out = new Uint32Array(n * stride * 2);
+        const w = stride * 2;
+        for (let i = 0; i < n; i++) {
+          const r = idx[i]! * w;
+          for (let k = 0; k < w; k++) out[i * w + k] = words[r + k]!;
+        }
+        const T = v0.constructor as BigInt64ArrayConstructor;
+        return makeData({ ...base, data: new T(out.buffer, 0, n * stride) } as never);
+      }
+      const vals = data.values as unknown as { constructor: new (n: number) => ArrayLike<unknown> & { [k: number]: unknown } } & ArrayLike<unknown>;
       const out = new vals.constructor(n * stride);
       for (let i = 0; i < n; i++) {
         const r = idx[i]! * stride;

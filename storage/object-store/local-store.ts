@@ -38,6 +38,11 @@ export class LocalStore implements ObjectStore {
     return path.join(this.root, ...key.split('/'));
   }
 
+  /** The file holding `key` (validated), for readers that keep it open (fragments). */
+  filePath(key: string): string {
+    return this.pathOf(key);
+  }
+
   async get(key: string, range?: ByteRange): Promise<Uint8Array> {
     const p = this.pathOf(key);
     let fh;

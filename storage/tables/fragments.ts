@@ -5,6 +5,7 @@
  */
 import { type Data, type DataType, type Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 
+import { LocalStore } from '../object-store/local-store.js';
 import { type ObjectStore, ObjectSource } from '../object-store/object-store.js';
 import type { WriteTarget } from '../vortex/write.js';
 import { VortexFile } from '../vortex/vortex-file.js';
@@ -106,7 +107,9 @@ export class FragmentFiles {
   get(path: string): Promise<VortexFile> {
     let p = this.open.get(path);
     if (!p) {
-      p = ObjectSource.open(this.store, `${this.dir}/${path}`).then((src) => VortexFile.open(src));
+      const key = `${this.dir}/${path}`;
+      // Local files stay open (one descriptor, positional reads); other stores read by range GETs.
+      p = this.store instanceof LocalStore ? VortexFile.open(this.store.filePath(key)) : ObjectSource.open(this.store, key).then((src) => VortexFile.open(src));
       p.catch(() => this.open.delete(path));
       this.open.set(path, p);
     }

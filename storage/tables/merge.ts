@@ -9,6 +9,7 @@
 import { type Data, type DataType, type Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 
 import { concatData, nullData } from '../arrow/concat.js';
+import { takeData } from '../arrow/take.js';
 import { compareKeys, type KeyBlock, type KeyCodec, keyAt, lowerBound } from './key-codec.js';
 
 export interface SortedSource {
@@ -156,29 +157,91 @@ export async function* mergeSorted(
 }
 
 function assemble(schema: Schema, nKeys: number, fields: readonly Field[], pieces: readonly Piece[], rows: number): RecordBatch {
+  if (pieces.every((p) => p.kind === 'run')) return assembleRuns(schema, nKeys, fields, pieces as (Piece & { kind: 'run' })[], rows);
+  // Rows resolved one by one: gather each column by (source Data, row) with one copy.
   const children: Data[] = [];
+  const gather = (type: DataType, at: (p: Piece, push: (d: Data | null, row: number) => void) => void): Data => {
+    const sources = new Map<Data, number>();
+    const list: Data[] = [];
+    const src = new Int32Array(rows);
+    const row = new Uint32Array(rows);
+    let i = 0;
+    const push = (d: Data | null, r: number): void => {
+      if (d === null) src[i] = -1;
+      else {
+        let k = sources.get(d);
+        if (k === undefined) {
+          k = list.length;
+          sources.set(d, k);
+          list.push(d);
+        }
+        src[i] = k;
+        row[i] = r;
+      }
+      i++;
+    };
+    for (const p of pieces) at(p, push);
+    // Copy only the span of each source the rows touch.
+    const lo = new Uint32Array(list.length).fill(0xffffffff), hi = new Uint32Array(list.length);
+    for (let r = 0; r < rows; r++) {
+      const k = src[r]!;
+      if (k < 0) continue;
+      if (row[r]! < lo[k]!) lo[k] = row[r]!;
+      if (row[r]! > hi[k]!) hi[k] = row[r]!;
+    }
+    const spans = list.map((d, k) => (lo[k] === 0 && hi[k] === d.length - 1 ? d : d.slice(lo[k]!, hi[k]! - lo[k]! + 1)));
+    const base = new Uint32Array(list.length + 1);
+    spans.forEach((d, k) => (base[k + 1] = base[k]! + d.length));
+    const all = concatData(type, [...spans, nullData(type, 1)]);
+    const nullRow = base[list.length]!;
+    const idx = new Uint32Array(rows);
+    for (let r = 0; r < rows; r++) idx[r] = src[r]! < 0 ? nullRow : base[src[r]!]! + row[r]! - lo[src[r]!]!;
+    return takeData(all, idx);
+  };
   for (let k = 0; k < nKeys; k++) {
-    const type = schema.fields[k]!.type as DataType;
     children.push(
-      concatData(
-        type,
-        pieces.map((p) => (p.kind === 'run' ? p.cur.batch.data.children[p.cur.keyCols[k]!]!.slice(p.start, p.end - p.start) : p.key.batch.data.children[p.key.keyCols[k]!]!.slice(p.key.row, 1))),
-      ),
+      gather(schema.fields[k]!.type as DataType, (p, push) => {
+        if (p.kind === 'run') {
+          const d = p.cur.batch.data.children[p.cur.keyCols[k]!]!;
+          for (let r = p.start; r < p.end; r++) push(d, r);
+        } else push(p.key.batch.data.children[p.key.keyCols[k]!]!, p.key.row);
+      }),
     );
   }
   fields.forEach((f, j) => {
+    children.push(
+      gather(f.type as DataType, (p, push) => {
+        if (p.kind === 'run') {
+          const col = p.cur.cols[j]!;
+          const d = col >= 0 ? p.cur.batch.data.children[col]! : null;
+          for (let r = p.start; r < p.end; r++) push(d, r);
+        } else {
+          const cell = p.cells[j];
+          push(cell ? cell.batch.data.children[cell.col]! : null, cell ? cell.row : 0);
+        }
+      }),
+    );
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
+}
+
+/** Output of runs only: zero-copy slices, concatenated once. */
+function assembleRuns(schema: Schema, nKeys: number, fields: readonly Field[], pieces: readonly (Piece & { kind: 'run' })[], rows: number): RecordBatch {
+  const children: Data[] = [];
+  for (let k = 0; k < nKeys; k++) {
+    children.push(concatData(schema.fields[k]!.type as DataType, pieces.map((p) => p.cur.batch.data.children[p.cur.keyCols[k]!]!.slice(p.start, p.end - p.start))));
+  }
+  fields.forEach((f, j) => {
     const type = f.type as DataType;
-    const parts: Data[] = [];
-    for (const p of pieces) {
-      if (p.kind === 'run') {
-        const col = p.cur.cols[j]!;
-        parts.push(col >= 0 ? p.cur.batch.data.children[col]!.slice(p.start, p.end - p.start) : nullData(type, p.end - p.start));
-      } else {
-        const cell = p.cells[j];
-        parts.push(cell ? cell.batch.data.children[cell.col]!.slice(cell.row, 1) : nullData(type, 1));
-      }
-    }
-    children.push(concatData(type, parts));
+    children.push(
+      concatData(
+        type,
+        pieces.map((p) => {
+          const col = p.cur.cols[j]!;
+          return col >= 0 ? p.cur.batch.data.children[col]!.slice(p.start, p.end - p.start) : nullData(type, p.end - p.start);
+        }),
+      ),
+    );
   });
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
 }

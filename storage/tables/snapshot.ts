@@ -390,9 +390,11 @@ export class Snapshot {
         const hi = prefixEnd(keyAt(q, q.length - 1));
         if (hi) r.hi = hi;
       }
+      // Look up every cluster at once (each reads only its own fragments), then merge in order.
+      const clusters = this.clusters(fragments, r);
+      const looked = await Promise.all(clusters.map((cluster) => Promise.all(cluster.map(async (f) => ({ f, b: await this.lookup(g, f, q, fields) })))));
       const parts: RecordBatch[] = [];
-      for (const cluster of this.clusters(fragments, r)) {
-        const found = await Promise.all(cluster.map(async (f) => ({ f, b: await this.lookup(g, f, q, fields) })));
+      for (const found of looked) {
         const hits = found.filter((x) => x.b !== null) as { f: FragmentEntry; b: RecordBatch }[];
         if (hits.length === 0) continue;
         const ts = (f: FragmentEntry): RangeTombstone[] => this.rangeTombstonesFor(f);

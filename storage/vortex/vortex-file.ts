@@ -228,14 +228,23 @@ export class VortexFile {
 
   /** Reads rows of a layout node into Arrow Data of `type`. */
   private async readNode(id: number, start: number, end: number, type: DataType, budget: number): Promise<Data> {
-    const segIds = call((n) => n.planRead(this.handle, id, start, end));
-    const ranges: ByteRange[] = segIds.map((s) => ({ offset: this.segments[s]!.offset, length: this.segments[s]!.length }));
-    const bytes = await readCoalesced(this.source, ranges);
-    const raw = await callAsync(
-      (n) => n.readLayout(this.handle, id, start, end, segIds, bytes, budget),
-      `reading layout node ${id} rows [${start}, ${end})`,
-    );
-    return toArrowData(type, raw);
+    // Segments already decoded in the shared cache need no bytes; if one is evicted before the
+    // decode runs, the read is retried with every segment's bytes.
+    for (const skipCached of [true, false]) {
+      const segIds = call((n) => n.planRead(this.handle, id, start, end, skipCached));
+      const ranges: ByteRange[] = segIds.map((s) => ({ offset: this.segments[s]!.offset, length: this.segments[s]!.length }));
+      const bytes = await readCoalesced(this.source, ranges);
+      try {
+        const raw = await callAsync(
+          (n) => n.readLayout(this.handle, id, start, end, segIds, bytes, budget),
+          `reading layout node ${id} rows [${start}, ${end})`,
+        );
+        return toArrowData(type, raw);
+      } catch (e) {
+        if (!(skipCached && e instanceof NativeError && /was not supplied/.test(e.message))) throw e;
+      }
+    }
+    throw new EngineError('internal', 'unreachable');
   }
 
   private resolveColumns(columns: readonly string[] | undefined): number[] {

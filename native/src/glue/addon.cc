@@ -123,6 +123,13 @@ Napi::Value PlanRead(const Napi::CallbackInfo& info) {
     LayoutReader r(h->meta, nullptr);
     r.plan(info[1].As<Napi::Number>().Uint32Value(), uint64_t(info[2].As<Napi::Number>().Int64Value()),
            uint64_t(info[3].As<Napi::Number>().Int64Value()), out);
+    // skipCached: leave out segments already decoded in the shared cache (their bytes are not needed).
+    if (info.Length() > 4 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value()) {
+      std::vector<uint32_t> keep;
+      for (uint32_t s : out)
+        if (!SegmentCache::shared().contains(h->id, s)) keep.push_back(s);
+      out.swap(keep);
+    }
     Napi::Array a = Napi::Array::New(env, out.size());
     for (uint32_t i = 0; i < out.size(); i++) a.Set(i, Napi::Number::New(env, out[i]));
     return a;

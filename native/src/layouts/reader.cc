@@ -26,6 +26,11 @@ bool SegmentCache::get(uint64_t file, uint32_t seg, Column& out) {
   return true;
 }
 
+bool SegmentCache::contains(uint64_t file, uint32_t seg) {
+  std::lock_guard<std::mutex> g(mu_);
+  return map_.count(cache_key(file, seg)) > 0;
+}
+
 void SegmentCache::put(uint64_t file, uint32_t seg, const Column& c) {
   uint64_t n = c.nbytes();
   std::lock_guard<std::mutex> g(mu_);

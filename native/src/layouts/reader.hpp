@@ -23,6 +23,7 @@ class SegmentCache {
  public:
   explicit SegmentCache(uint64_t capacity) : capacity_(capacity) {}
   bool get(uint64_t file, uint32_t seg, Column& out);
+  bool contains(uint64_t file, uint32_t seg);
   void put(uint64_t file, uint32_t seg, const Column& c);
   void erase_file(uint64_t file);
   void set_capacity(uint64_t capacity);
