@@ -411,12 +411,52 @@ export function sortUniqueLast(a: KeyBlock): Uint32Array {
     for (let i = 0; i < n; i++) idx[i] = i;
     return idx;
   }
-  const idx = Array.from({ length: n }, (_, i) => i);
-  idx.sort((x, y) => compareKeys(a, x, a, y) || x - y);
-  const out: number[] = [];
+  let idx: ArrayLike<number>;
+  if (a.offsets === null && a.width > 0) idx = radixSort(a);
+  else {
+    const arr = Array.from({ length: n }, (_, i) => i);
+    arr.sort((x, y) => compareKeys(a, x, a, y) || x - y);
+    idx = arr;
+  }
+  const out = new Uint32Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
     if (i + 1 < n && compareKeys(a, idx[i]!, a, idx[i + 1]!) === 0) continue;
-    out.push(idx[i]!);
+    out[m++] = idx[i]!;
   }
-  return Uint32Array.from(out);
+  return out.subarray(0, m);
+}
+
+/** Row order of fixed-width keys: a stable LSD radix sort, one pass per byte (equal keys keep row order). */
+function radixSort(a: KeyBlock): Uint32Array {
+  const n = a.length, w = a.width, bytes = a.bytes;
+  let idx = new Uint32Array(n), tmp = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const count = new Uint32Array(257);
+  for (let b = w - 1; b >= 0; b--) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[bytes[idx[i]! * w + b]! + 1]!++;
+    if (count[1 + bytes[idx[0]! * w + b]!] === n) continue; // one value in this byte: order unchanged
+    for (let v = 0; v < 256; v++) count[v + 1]! += count[v]!;
+    for (let i = 0; i < n; i++) tmp[count[bytes[idx[i]! * w + b]!]!++] = idx[i]!;
+    [idx, tmp] = [tmp, idx];
+  }
+  return idx;
+}
+
+/** The keys of `a` at rows `order`, as one new block (one copy). */
+export function permuteKeys(a: KeyBlock, order: ArrayLike<number>): KeyBlock {
+  const n = order.length;
+  if (a.offsets === null) {
+    const w = a.width;
+    const bytes = new Uint8Array(n * w);
+    for (let i = 0; i < n; i++) bytes.set(a.bytes.subarray(order[i]! * w, order[i]! * w + w), i * w);
+    return { bytes, offsets: null, width: w, length: n };
+  }
+  const offs = a.offsets;
+  const offsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + offs[order[i]! + 1]! - offs[order[i]!]!;
+  const bytes = new Uint8Array(offsets[n]!);
+  for (let i = 0; i < n; i++) bytes.set(a.bytes.subarray(offs[order[i]!]!, offs[order[i]! + 1]!), offsets[i]!);
+  return { bytes, offsets, width: 0, length: n };
 }

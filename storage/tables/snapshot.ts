@@ -21,10 +21,10 @@ import {
   fromHex,
   type KeyBlock,
   keyAt,
-  keyBlockOf,
   lowerBound,
   prefixEnd,
   sortUniqueLast,
+  permuteKeys,
 } from './key-codec.js';
 import type { FragmentEntry, RangeTombstone } from './manifest.js';
 import { conform, mergeSorted, type SortedSource } from './merge.js';
@@ -379,7 +379,7 @@ export class Snapshot {
   async take(keys: KeyBlock, opts: { columns?: readonly string[] } = {}): Promise<Table> {
     const { proj, reads } = this.plan({ ...(opts.columns ? { columns: opts.columns } : {}) });
     const order = sortUniqueLast(keys);
-    const q = keyBlockOf(Array.from(order, (i) => keyAt(keys, i)));
+    const q = permuteKeys(keys, order);
     const keyFields = this.core.keyFields;
     const keyNames = new Set(keyFields.map((f) => f.name));
     const groups = [...reads.keys()];

@@ -18,7 +18,7 @@ import { takeData } from '../arrow/take.js';
 import { type FieldJSON, fieldToJSON, sameType, schemaToJSON, typeFromJSON } from './arrow-json.js';
 import { parentGroup, splitBatch } from './columns.js';
 import { type PendingFragment, writeFragment } from './fragments.js';
-import { type KeyBlock, keyAt, keyBlockOf, prefixEnd, sortUniqueLast, toHex } from './key-codec.js';
+import { type KeyBlock, keyAt, keyBlockOf, permuteKeys, prefixEnd, sortUniqueLast, toHex } from './key-codec.js';
 import {
   encodeDoc,
   type FragmentEntry,
@@ -156,7 +156,7 @@ export class CollectionWriter {
     const order = sortUniqueLast(raw);
     const identity = order.length === raw.length && order.every((v, i) => v === i);
     const reorder = (d: Data): Data => (identity ? d : takeData(d, order));
-    const keys: KeyBlock = identity ? raw : keyBlockOf(Array.from(order, (i) => keyAt(raw, i)));
+    const keys: KeyBlock = identity ? raw : permuteKeys(raw, order);
     const keyData = split.keys.map(reorder);
     const keysId = newId();
     const ordBase = this.txn.nextOrd();
@@ -186,7 +186,7 @@ export class CollectionWriter {
     const block = keysToBlock(this.cc, keys);
     if (block.length === 0) return;
     const order = sortUniqueLast(block);
-    const sorted = keyBlockOf(Array.from(order, (i) => keyAt(block, i)));
+    const sorted = permuteKeys(block, order);
     const keyData = this.keyColumnsOf(sorted);
     const frag = await writeFragment({
       store: this.core.store,
