@@ -76,29 +76,7 @@ function countNone(idx: Uint32Array): number {
  * when every part, or every list's elements, is empty (concatData needs a non-empty part).
  */
 export function concatColumn(type: DataType, parts: readonly Data[]): Data {
-  const live = parts.filter((p) => p.length > 0);
-  if (live.length === 0) return parts[0] ?? nullData(type, 0);
-  if (live.length === 1) return live[0]!;
-  if (type.typeId !== Type.List) return concatData(type, live);
-  let n = 0;
-  for (const p of live) n += p.length;
-  const offsets = new Int32Array(n + 1);
-  const valid = new Uint8Array(n);
-  const elements: Data[] = [];
-  let row = 0, at = 0;
-  for (const p of live) {
-    const po = p.valueOffsets as Int32Array;
-    const a = po[0]!, b = po[p.length]!;
-    elements.push(p.children[0]!.slice(a, b - a));
-    for (let i = 0; i < p.length; i++) {
-      offsets[row + i + 1] = at + po[i + 1]! - a;
-      valid[row + i] = isValid(p, i) ? 1 : 0;
-    }
-    at += b - a;
-    row += p.length;
-  }
-  const child = concatColumn(type.children[0]!.type as DataType, elements);
-  return makeData({ type, length: n, ...bitmapOf(valid), valueOffsets: offsets, child } as never);
+  return concatData(type, parts);
 }
 
 /** One record batch holding the rows of `parts` (all of `schema`) in order. */

@@ -10,21 +10,10 @@ import { type ObjectStore, ObjectSource } from '../object-store/object-store.js'
 import type { WriteTarget } from '../vortex/write.js';
 import { VortexFile } from '../vortex/vortex-file.js';
 import { type KeyBlock, keyAt, toHex } from './key-codec.js';
-import { newId } from './manifest.js';
+import { type FragmentFile, newId } from './manifest.js';
 
 /** A written fragment before commit (commit adds level, seq, ord and times). */
-export interface PendingFragment {
-  readonly id: string;
-  readonly path: string;
-  readonly rows: number;
-  readonly size: number;
-  readonly metadataSize: number;
-  readonly minKey: string;
-  readonly maxKey: string;
-  readonly tombstone: boolean;
-  readonly columns: readonly string[];
-  readonly keys: string;
-}
+export type PendingFragment = FragmentFile;
 
 /** Collects a written file's bytes in memory. */
 class MemorySink {

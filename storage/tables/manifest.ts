@@ -18,8 +18,8 @@ import type { FieldJSON } from './arrow-json.js';
 export const VERSION_FORMAT = 'gyre.table.v1';
 export const MANIFEST_FORMAT = 'gyre.manifest.v1';
 
-/** One fragment: a sorted Vortex file with the key columns and (part of) one column group. */
-export interface FragmentEntry {
+/** A fragment file as written (before a commit places it in a manifest). */
+export interface FragmentFile {
   readonly id: string;
   /** Object key relative to the table directory. */
   readonly path: string;
@@ -30,6 +30,16 @@ export interface FragmentEntry {
   /** Smallest and largest normalized key (inclusive), hex. */
   readonly minKey: string;
   readonly maxKey: string;
+  /** A tombstone fragment holds only keys: the rows it names are deleted. */
+  readonly tombstone: boolean;
+  /** Names of the group's fields present in this fragment. */
+  readonly columns: readonly string[];
+  /** Fragments that share this id hold exactly the same keys (written from one sorted slice). */
+  readonly keys: string;
+}
+
+/** One fragment in a manifest: the file plus its level, priority and times. */
+export interface FragmentEntry extends FragmentFile {
   /** 0 for fragments written by transactions (L0), 1 for compaction output. */
   readonly level: number;
   /** Version whose commit made this data visible; with `ord`, newer fragments win on equal keys. */
@@ -39,12 +49,6 @@ export interface FragmentEntry {
   /** Microseconds since the epoch. */
   readonly committedAt: number;
   readonly compactedAt: number | null;
-  /** A tombstone fragment holds only keys: the rows it names are deleted. */
-  readonly tombstone: boolean;
-  /** Names of the group's fields present in this fragment. */
-  readonly columns: readonly string[];
-  /** Fragments that share this id hold exactly the same keys (written from one sorted slice). */
-  readonly keys: string;
 }
 
 export interface ManifestDoc {

@@ -28,7 +28,7 @@ import {
 } from './key-codec.js';
 import type { FragmentEntry, RangeTombstone } from './manifest.js';
 import { conform, mergeSorted, type SortedSource } from './merge.js';
-import { type CollectionCore, type CollectionState, type GroupState, priorityOf, type TableState } from './table-core.js';
+import { clusterBySpan, type CollectionCore, type CollectionState, type GroupState, priorityOf, type TableState } from './table-core.js';
 
 /** A key or key prefix of a table (see `Table.key`). */
 export class Key {
@@ -189,17 +189,7 @@ export class Snapshot {
     this.metrics.fragmentsTotal += fragments.length;
     const kept = fragments.filter((f) => this.inRange(f, r));
     this.metrics.fragmentsPruned += fragments.length - kept.length;
-    kept.sort((a, b) => compareBytes(fromHex(a.minKey), fromHex(b.minKey)) || priorityOf(a) - priorityOf(b));
-    const out: FragmentEntry[][] = [];
-    let max: Uint8Array | null = null;
-    for (const f of kept) {
-      const min = fromHex(f.minKey);
-      if (max !== null && compareBytes(min, max) <= 0) out[out.length - 1]!.push(f);
-      else out.push([f]);
-      const fmax = fromHex(f.maxKey);
-      if (max === null || compareBytes(fmax, max) > 0) max = fmax;
-    }
-    return out;
+    return clusterBySpan(kept);
   }
 
   /** Drops rows of a fragment's batches that range tombstones delete. */

@@ -9,7 +9,7 @@ import type { ObjectStore } from '../object-store/object-store.js';
 import { concatData } from '../arrow/concat.js';
 import { fieldFromJSON, schemaFromJSON } from './arrow-json.js';
 import { FragmentFiles } from './fragments.js';
-import { type KeyBlock, KeyCodec } from './key-codec.js';
+import { compareBytes, fromHex, type KeyBlock, KeyCodec } from './key-codec.js';
 import {
   type CollectionDoc,
   type FragmentEntry,
@@ -56,6 +56,24 @@ export interface CollectionCore {
 export const priorityOf = (f: { seq: number; ord: number }): number => f.seq * 1_000_000 + f.ord;
 
 export type AsOf = Date | number | string;
+
+/**
+ * Fragments sorted by min key (then priority) and split into clusters of overlapping key spans:
+ * no fragment of one cluster overlaps a fragment of another.
+ */
+export function clusterBySpan(fragments: readonly FragmentEntry[]): FragmentEntry[][] {
+  const sorted = [...fragments].sort((a, b) => compareBytes(fromHex(a.minKey), fromHex(b.minKey)) || priorityOf(a) - priorityOf(b));
+  const out: FragmentEntry[][] = [];
+  let max: Uint8Array | null = null;
+  for (const f of sorted) {
+    const min = fromHex(f.minKey);
+    if (max !== null && compareBytes(min, max) <= 0) out[out.length - 1]!.push(f);
+    else out.push([f]);
+    const fmax = fromHex(f.maxKey);
+    if (max === null || compareBytes(fmax, max) > 0) max = fmax;
+  }
+  return out;
+}
 
 const KEY_INDEX_BUDGET = 512 * 1024 * 1024;
 

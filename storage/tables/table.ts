@@ -8,7 +8,7 @@ import { ConflictError, EngineError } from '../../errors.js';
 import type { ObjectStore } from '../object-store/object-store.js';
 import { schemaToJSON } from './arrow-json.js';
 import { writeFragment } from './fragments.js';
-import { compareBytes, fromHex, KeyCodec } from './key-codec.js';
+import { KeyCodec } from './key-codec.js';
 import { concatBatches } from '../arrow/concat.js';
 import {
   type CollectionDoc,
@@ -22,7 +22,7 @@ import {
   type VersionDoc,
 } from './manifest.js';
 import { Key, type ScanOptions, Snapshot } from './snapshot.js';
-import { type AsOf, type CollectionCore, type GroupState, priorityOf, TableCore } from './table-core.js';
+import { type AsOf, clusterBySpan, type CollectionCore, type GroupState, priorityOf, TableCore } from './table-core.js';
 import { type CollectionWriter, type CommitInfo, keysToBlock, type KeysInput, SLICE_ROWS, Transaction, type TxnWriteOptions, type WriteInput } from './transaction.js';
 
 export interface TableScanOptions extends ScanOptions {
@@ -352,16 +352,7 @@ export class Table {
  * overlaps its key span, so newest-wins and deletions resolve completely inside it.
  */
 export function compactionJobs(fragments: readonly FragmentEntry[], targetRows: number): FragmentEntry[][] {
-  const sorted = [...fragments].sort((a, b) => compareBytes(fromHex(a.minKey), fromHex(b.minKey)) || priorityOf(a) - priorityOf(b));
-  const clusters: FragmentEntry[][] = [];
-  let max: Uint8Array | null = null;
-  for (const f of sorted) {
-    const min = fromHex(f.minKey);
-    if (max !== null && compareBytes(min, max) <= 0) clusters[clusters.length - 1]!.push(f);
-    else clusters.push([f]);
-    const fmax = fromHex(f.maxKey);
-    if (max === null || compareBytes(fmax, max) > 0) max = fmax;
-  }
+  const clusters = clusterBySpan(fragments);
   const jobs: FragmentEntry[][] = [];
   let run: FragmentEntry[] = [];
   let runRows = 0;
