@@ -6,7 +6,7 @@
  *            table (+ CHECKPOINT), both from rows already in memory;
  *   take     1,000 random existing keys: gyre `table.take` vs DuckDB on the PK table, on a Parquet
  *            file it wrote (table order) and on one sorted by id; cold = first call in a fresh
- *            process, warm = median of 10 calls with fresh keys; DuckDB runs `WHERE id IN (…)` and
+ *            process, warm = median of 30 calls with fresh keys (steady state, after JIT warm-up); DuckDB runs `WHERE id IN (…)` and
  *            a join with an unnested key list, and the faster one is reported;
  *   scan     every column of every row: gyre `table.scan` vs DuckDB `SELECT *` consumed chunk by chunk.
  *
@@ -101,7 +101,7 @@ interface GyreState {
 }
 
 mkdirSync(dir, { recursive: true });
-writeFileSync(keysPath, JSON.stringify(keySets(rows, 11, 1000)));
+writeFileSync(keysPath, JSON.stringify(keySets(rows, 31, 1000)));
 log(
   `\ngyre tables vs DuckDB, ${rows.toLocaleString('en-US')} rows (id int64 shuffled unique; v_int int64, v_float float64, v_str utf8)`,
 );
