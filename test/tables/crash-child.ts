@@ -9,6 +9,7 @@
  * The child prints one line per event, written synchronously to fd 1 so a line printed before
  * the kill is never lost:
  *
+ *   OPEN                   the catalog is open (the table is created or opened next)
  *   READY                  the table is open (created when the catalog had no table)
  *   BEGIN <i> <kind>       transaction i starts writing fragments (or compacting)
  *   COMMIT <i>             transaction i is about to commit
@@ -285,6 +286,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const sk = argv.indexOf('--self-kill');
   if (sk >= 0) selfKill = { op: Number(argv[sk + 1]), ms: Number(argv[sk + 2]) };
   const db = await open(root);
+  say('OPEN');
   const table = await db.createTable(TABLE, { keySchema: KEY_SCHEMA, existOk: true });
   say('READY');
   for (const [i, op] of plan.entries()) {

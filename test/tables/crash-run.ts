@@ -15,9 +15,10 @@
  *
  * Kill moments: a random delay after the child is ready, or a random delay after it begins a
  * chosen transaction, after it starts a commit, during a compaction, during a big write
- * (BIG_ROWS rows, see crash-child.ts), or during start-up and table creation. In 'self-commit' trials the
- * child sends itself SIGKILL 0–8 ms into a chosen commit (a timer in its own event loop, so
- * the kill can fall between the version's create and the acknowledgement).
+ * (BIG_ROWS rows, see crash-child.ts), or while it creates the table ('create' trials start
+ * without one). In 'self-commit' trials the child sends itself SIGKILL 0–8 ms into a chosen
+ * commit (a timer in its own event loop, so the kill can fall between the version's create
+ * and the acknowledgement).
  *
  * Standalone: `npx tsx test/tables/crash-run.ts --trials 1000 [--concurrency 2] [--seed n]`.
  * crash.test.ts runs a few hundred trials through {@link runCrashTrials}.
@@ -53,7 +54,8 @@ const CHILD = path.join(HERE, 'crash-child.ts');
 
 export type KillMode = 'time' | 'op' | 'commit' | 'self-commit' | 'compaction' | 'big' | 'create';
 /** What the child was doing when killed, by the last line the parent had read. */
-export type KillPoint = 'startup' | 'between' | 'write' | 'commit' | 'compaction' | 'big-write' | 'after-done';
+export type KillPoint =
+  'startup' | 'create-table' | 'between' | 'write' | 'commit' | 'compaction' | 'big-write' | 'after-done';
 
 export interface CrashFigures {
   trials: number;
@@ -123,7 +125,6 @@ function runChild(
   seed: number,
   big: boolean,
   killAt: (line: string) => number | null,
-  startupKillMs: number | null,
   childArgs: readonly string[] = [],
 ): Promise<ChildRun> {
   const args = [
@@ -156,11 +157,11 @@ function runChild(
     if (ms <= 0) kill();
     else timer = setTimeout(kill, ms);
   };
-  if (startupKillMs !== null) scheduleKill(startupKillMs);
   const onLine = (line: string): void => {
     lines.push(line);
     const [what, , b] = line.split(' ');
-    if (what === 'READY') {
+    if (what === 'OPEN') point = 'create-table';
+    else if (what === 'READY') {
       readyAt = performance.now();
       point = 'between';
     } else if (what === 'BEGIN') point = b === 'compact' ? 'compaction' : b === 'big' ? 'big-write' : 'write';
@@ -311,7 +312,11 @@ async function trial(n: number, seed: number, calibratedMs: number, f: CrashFigu
           ? `BEGIN ${bigAt} big`
           : mode === 'op' || mode === 'compaction'
             ? `BEGIN ${int(plan.length)} `
-            : null;
+            : mode === 'create'
+              ? 'OPEN'
+              : mode === 'time'
+                ? 'READY'
+                : null;
   const delay =
     mode === 'commit'
       ? rnd() < 0.2
@@ -323,15 +328,15 @@ async function trial(n: number, seed: number, calibratedMs: number, f: CrashFigu
           ? rnd() * 250
           : mode === 'op'
             ? rnd() * 15
-            : rnd() * calibratedMs;
+            : mode === 'create'
+              ? rnd() * 30
+              : rnd() * calibratedMs;
   const childStart = performance.now();
   const run = await runChild(
     dir,
     seed,
     big,
-    (line) =>
-      target !== null ? (line.startsWith(target) ? delay : null) : mode === 'time' && line === 'READY' ? delay : null,
-    mode === 'create' ? rnd() * 1200 : null,
+    (line) => (target !== null && line.startsWith(target) ? delay : null),
     selfKill,
   );
   f.killPoints[run.point]++;
@@ -512,7 +517,7 @@ async function trial(n: number, seed: number, calibratedMs: number, f: CrashFigu
 async function calibrate(seed: number): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gyre-crash-'));
   try {
-    const run = await runChild(dir, seed, false, () => null, null);
+    const run = await runChild(dir, seed, false, () => null);
     if (run.runMs === null) throw new Error(`calibration child failed: ${run.lines.join(' / ')}\n${run.stderr}`);
     return run.runMs;
   } finally {
@@ -526,7 +531,16 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
   const f: CrashFigures = {
     trials: 0,
     modes: { time: 0, op: 0, commit: 0, 'self-commit': 0, compaction: 0, big: 0, create: 0 },
-    killPoints: { startup: 0, between: 0, write: 0, commit: 0, compaction: 0, 'big-write': 0, 'after-done': 0 },
+    killPoints: {
+      startup: 0,
+      'create-table': 0,
+      between: 0,
+      write: 0,
+      commit: 0,
+      compaction: 0,
+      'big-write': 0,
+      'after-done': 0,
+    },
     acked: 0,
     unackedLanded: 0,
     losses: 0,
