@@ -1,16 +1,25 @@
 /**
  * `gyre demo`: the main job, growing with every feature. Today: write a sample clips dataset with
  * the official vortex-data library when its virtualenv is present (else use the committed
- * sample), inspect it, print rows, run a filtered read that zone maps prune, then rewrite the
- * dataset with gyre's own writer and read it back.
+ * sample), inspect it, print rows, run a filtered read that zone maps prune, rewrite the
+ * dataset with gyre's own writer and read it back; then keep the clips in a table (keys, an
+ * enrichment column group, manifests, point lookups, a snapshot) and in a collections tree
+ * (scenes ⊃ clips: broadcasts and reductions).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Bool, Field, Float64, makeData, RecordBatch, Schema, Struct, type Table as ArrowTable, Utf8, vectorFromArray } from 'apache-arrow';
+
+import type { CollectionRef, ExprRef } from '../logical/fluent.js';
+import { datasetSchema, keyed, scalar } from '../logical/schema.js';
+import { Dataset } from '../physical/dataset.js';
+import { open } from '../storage/tables/catalog.js';
 import { and, eq, gt, lt } from '../storage/vortex/predicate.js';
 import { VortexFile } from '../storage/vortex/vortex-file.js';
+import { tablesCommand } from './tables.js';
 import { formatTable } from './format.js';
 import { inspect } from './vortex.js';
 
@@ -73,7 +82,64 @@ export async function demo(dirArg?: string): Promise<void> {
     } finally {
       await g.close();
     }
+    await tablesDemo(dir, await f.read());
   } finally {
     await f.close();
   }
+}
+
+/** The clips as a table and as a collections tree. */
+async function tablesDemo(dir: string, clips: ArrowTable): Promise<void> {
+  const root = join(dir, 'catalog');
+  rmSync(root, { recursive: true, force: true });
+  const db = await open(root);
+  console.log(`\n== a table keyed by (scene_id, clip_id) in ${root} ==`);
+  const t = await db.createTable('demo.clips', { keySchema: [new Field('scene_id', new Utf8()), new Field('clip_id', clips.schema.fields[1]!.type)] });
+  const c1 = await t.write(clips);
+  // Enrichment: a new column group `review` for some existing keys, no rewrite of the others.
+  const sub = clips.slice(0, 1000);
+  const ok = Array.from({ length: sub.numRows }, (_, i) => i % 7 !== 0);
+  const review = makeData({
+    type: new Struct([new Field('ok', new Bool(), true), new Field('note', new Utf8(), true)]),
+    length: sub.numRows,
+    nullCount: 0,
+    children: [vectorFromArray(ok, new Bool()).data[0]!, vectorFromArray(ok.map((x) => (x ? null : 'blurry')), new Utf8()).data[0]!],
+  });
+  const fields = [clips.schema.fields[0]!, clips.schema.fields[1]!, new Field('review', review.type, false)];
+  const keys = sub.batches.length === 1 ? sub.batches[0]! : null;
+  const sid = keys ? keys.data.children[0]! : vectorFromArray(sub.getChild('scene_id')!.toArray() as string[], new Utf8()).data[0]!;
+  const cid = keys ? keys.data.children[1]! : sub.getChild('clip_id')!.data[0]!;
+  await t.write(new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: sub.numRows, nullCount: 0, children: [sid, cid, review] })));
+  await tablesCommand('tables', ['manifests', '--table', 'demo.clips', '--root', root]);
+  const flagged = await t.read({ columns: ['scene_id', 'clip_id', 'camera', 'review.note'], where: eq('review.ok', false), limit: 5 });
+  console.log("\nclips whose review says not ok (first 5):");
+  console.log(formatTable(flagged, 'table'));
+  const first = clips.get(0)!.toJSON() as { scene_id: string; clip_id: bigint };
+  const took = await t.take([[first.scene_id, first.clip_id]], { columns: ['clip_id', 'camera', 'review'] });
+  console.log(`take (${first.scene_id}, ${first.clip_id}): ${JSON.stringify(took.get(0)?.toJSON(), (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}`);
+  console.log(`as of version ${c1.version} (before the enrichment) the table has columns: ${(await t.schema(c1.version)).fields.map((x) => x.name).join(', ')}`);
+
+  console.log('\n== the same clips as a tree: scenes ⊃ clips ==');
+  const ds = await Dataset.open(db, 'demo_tree', {
+    schema: datasetSchema('demo_tree', { scenes: keyed(new Utf8(), { clips: keyed(new Utf8(), { camera: scalar(new Utf8()), duration: scalar(new Float64()), label: scalar(new Utf8()) }) }) }),
+  });
+  const byScene = new Map<string, Record<string, unknown>[]>();
+  for (const r of clips.toArray() as { toJSON(): Record<string, unknown> }[]) {
+    const o = r.toJSON();
+    const list = byScene.get(o.scene_id as string) ?? [];
+    list.push({ _id: String(o.clip_id), camera: o.camera, duration: o.duration, label: o.label });
+    byScene.set(o.scene_id as string, list);
+  }
+  await ds.write('scenes', [...byScene].map(([id, cl]) => ({ _id: id, clips: cl })));
+  const scenes = ds.collections.scenes!;
+  const cl = scenes.clips as CollectionRef;
+  const f = (c: CollectionRef, k: string): ExprRef => c[k] as ExprRef;
+  const summary = await ds.scan([scenes._id, f(cl, 'duration').count(), f(cl, 'duration').mean(), f(cl, 'duration').max()]).toArrow();
+  console.log('per scene: clip count, mean and max duration (a streaming group-by of clips to scenes):');
+  console.log(formatTable(summary.slice(0, 6), 'table'));
+  const broadcast = await ds.scan([f(cl, 'camera'), f(cl, 'duration'), f(cl, 'duration').sum({ per: scenes })], { limit: 4 }).toArrow();
+  console.log('clips with their scene total (a broadcast of a per-scene reduction):');
+  console.log(formatTable(broadcast, 'table'));
+  await ds.close();
+  await db.close();
 }

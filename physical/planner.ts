@@ -138,7 +138,10 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   // Ancestors: fields and filters of each ancestor level, broadcast down.
   for (let d = 0; d < path.length - 1; d++) {
     const q = path.slice(0, d + 1);
-    const qLeaves = needs.leaves.filter((l) => l.kind === 'field' && samePath(l.level.path, q));
+    // Everything whose level is this ancestor: its fields, reductions landing on it, its windows.
+    const qLeaves = needs.leaves.filter(
+      (l) => (l.kind === 'field' && samePath(l.level.path, q)) || (l.kind === 'reduce' && samePath(l.to, q)) || (l.kind === 'window' && samePath(levelOf(l)!.path, q)),
+    );
     const qFilters = needs.filters.filter((f) => f.depth === d);
     if (qLeaves.length === 0 && qFilters.length === 0) continue;
     const parent = levelStream(ctx, q, { leaves: [...qLeaves, ...qFilters.flatMap((f) => leaves(f.pred))], filters: qFilters.map((f) => ({ ...f })) });

@@ -234,3 +234,14 @@ describe('seed 002: aligning siblings with a timeline', () => {
     await d.close();
   });
 });
+
+describe('seed 002: reductions broadcast back down', () => {
+  it('a per-scene total next to every clip', async () => {
+    const got = await rows(ds.scan([clips._id, f(clips, 'duration'), f(clips, 'duration').sum()]));
+    const total = new Map<string, number>();
+    for (const r of await rows(ds.scan([scenes._id, f(clips, 'duration').sum()]))) total.set(r._id as string, r.duration_sum as number);
+    const parent = new Map((await rows(ds.scan([scenes._id, clips._id]))).map((r) => [r._id_2 as string, r._id as string]));
+    expect(got.length).toBe(parent.size);
+    for (const r of got) expect(r.duration_sum).toBe(total.get(parent.get(r._id as string)!));
+  });
+});
