@@ -177,19 +177,26 @@ describe('hostile identifiers: invalid-identifier and nothing written', () => {
     expect(await db.listTables()).toEqual(catalog);
   });
 
-  it('names that are not strings, as identifiers', async () => {
+  it('names that are not strings: identifiers, rename and move targets, projects', async () => {
     const before = tree(outer);
     for (const bad of NOT_STRINGS) {
       const id = bad as string;
-      for (const [name, call] of [
+      const calls: [string, () => unknown][] = [
         ['createTable', () => db.createTable(id, { keySchema })],
         ['table', () => db.table(id)],
         ['dropTable', () => db.dropTable(id)],
         ['renameTable from', () => db.renameTable(id, 'fresh')],
         ['moveTable from', () => db.moveTable(id, 'fresh')],
-      ] as [string, () => unknown][]) {
-        expect(await codeOf(call), `${name}(${show(bad)})`).toBe('invalid-identifier');
+        ['renameTable to', () => db.renameTable('ds.t', id)],
+        ['moveTable to', () => db.moveTable('ds.t', id)],
+        ['project', () => db.project(id)],
+      ];
+      // (An undefined project argument means the default project.)
+      if (bad !== undefined) {
+        calls.push(['table in project', () => db.table('t2', id)]);
+        calls.push(['createTable in project', () => db.createTable('x', { keySchema }, id)]);
       }
+      for (const [name, call] of calls) expect(await codeOf(call), `${name}(${show(bad)})`).toBe('invalid-identifier');
     }
     expect(tree(outer)).toEqual(before);
   });

@@ -12,6 +12,9 @@
  *   the newest version equals the model of all acknowledged changes plus the failed ones that
  *   landed.
  *
+ * A last case forces the rare path deterministically: a version create whose reply is lost and
+ * whose read-back fails must still commit exactly once and delete nothing the version names.
+ *
  * GYRE_FAULT_SEED=<n> picks another sequence of fault decisions.
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -32,9 +35,11 @@ import {
   type Database,
   EngineError,
   ERROR_CODES,
+  type ObjectStore,
   open,
   S3Store,
   type S3StoreOptions,
+  StorageError,
   type Table,
 } from '../../index.js';
 import { type FaultKind, type FaultProxy, seededRandom, startFaultProxy } from '../setup/fault-proxy.js';
@@ -335,4 +340,67 @@ describe('tables on S3 through a fault-injecting proxy', () => {
         ).toBeGreaterThan(0);
     }, 600_000);
   }
+});
+
+describe('a commit whose outcome the store could not report', () => {
+  it('a version create whose reply is lost, then a failed read-back: committed once, nothing it names deleted', async () => {
+    // Deterministic: the create of the next version takes effect but its reply is lost, and
+    // the read-back of that version fails once (the proxy makes this rare; here it is forced).
+    const s3 = new S3Store({ endpoint: server!.endpoint, bucket: BUCKET, prefix: 'lost', credentials });
+    let armed = false;
+    let failVersionGets = 0;
+    const store: ObjectStore = {
+      get: (k, r) => {
+        if (failVersionGets > 0 && k.includes('/versions/')) {
+          failVersionGets--;
+          return Promise.reject(new StorageError('io-error', 'injected: GET failed'));
+        }
+        return s3.get(k, r);
+      },
+      head: (k) => s3.head(k),
+      list: (p) => s3.list(p),
+      put: (k, b) => s3.put(k, b),
+      delete: (k) => s3.delete(k),
+      async putIfAbsent(k, b) {
+        const created = await s3.putIfAbsent(k, b);
+        if (armed && k.includes('/versions/')) {
+          armed = false;
+          failVersionGets = 1;
+          throw new StorageError('io-error', 'injected: reply lost after the create took effect');
+        }
+        return created;
+      },
+    };
+    const db = await open('s3://unused/', { store });
+    const t = await db.createTable('lost', { keySchema: { k: new Int32() } });
+    await t.write(batchOf([{ k: 1, v: 10, tag: 'a' }]));
+    armed = true;
+    const tally: Tally = {
+      ok: { write: 0, delete: 0, compact: 0, read: 0, take: 0 },
+      failed: { write: 0, delete: 0, compact: 0, read: 0, take: 0 },
+      landedAfterError: 0,
+      codes: {},
+    };
+    let version: number | null = null;
+    try {
+      version = (await t.write(batchOf([{ k: 2, v: 20, tag: 'b' }]))).version;
+    } catch (e) {
+      coded(e, tally);
+    }
+    expect(armed, 'the fault was injected').toBe(false);
+    await db.close();
+    const again = await open('s3://unused/', { store: s3 });
+    try {
+      const t2 = await again.table('lost');
+      const log = await t2.transactions();
+      // The write landed exactly once (as version 3), whatever the call reported.
+      expect(log.map((x) => x.version)).toEqual([1, 2, 3]);
+      if (version !== null) expect(version).toBe(3);
+      for (const { version: v } of log) await t2.read({ asof: v });
+      expect(lines(await t2.read())).toEqual(['1|10|a', '2|20|b']);
+      expect((await t2.write(batchOf([{ k: 3, v: 30, tag: 'c' }]))).version).toBe(4);
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
 });
