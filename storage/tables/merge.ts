@@ -10,7 +10,7 @@ import { type Data, type DataType, type Field, makeData, RecordBatch, Schema, St
 
 import { concatData, nullData } from '../arrow/concat.js';
 import { takeData } from '../arrow/take.js';
-import { compareKeys, type KeyBlock, type KeyCodec, keyAt, lowerBound } from './key-codec.js';
+import { compareKeys, type KeyBlock, type KeyCodec } from './key-codec.js';
 
 export interface SortedSource {
   /** Batches holding the key columns (by key field name) and this source's columns; keys ascending and unique. */
@@ -100,26 +100,49 @@ export async function* mergeSorted(
     return out;
   };
 
-  let live: Cursor[] = [];
+  // A binary min-heap of the cursors on their current keys: O(log k) per step.
+  const heap: Cursor[] = [];
+  const less = (x: Cursor, y: Cursor): boolean => compareKeys(x.keys!, x.row, y.keys!, y.row) < 0;
+  const push = (c: Cursor): void => {
+    let i = heap.length;
+    heap.push(c);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!less(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const pop = (): Cursor => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const tied: Cursor[] = [];
   try {
-    for (const c of cursors) if (await load(c)) live.push(c);
-    while (live.length > 0) {
-      // Pick the cursor with the smallest key and everything tied with it.
-      let m = live[0]!;
-      for (let i = 1; i < live.length; i++) {
-        const c = live[i]!;
-        if (compareKeys(c.keys!, c.row, m.keys!, m.row) < 0) m = c;
-      }
-      const tied: Cursor[] = [m];
-      let next: Cursor | null = null; // smallest key above m's
-      for (const c of live) {
-        if (c === m) continue;
-        const d = compareKeys(c.keys!, c.row, m.keys!, m.row);
-        if (d === 0) tied.push(c);
-        else if (next === null || compareKeys(c.keys!, c.row, next.keys!, next.row) < 0) next = c;
-      }
+    for (const c of cursors) if (await load(c)) push(c);
+    while (heap.length > 0) {
+      // The smallest key, and every cursor tied with it.
+      const m = pop();
+      tied.length = 0;
+      tied.push(m);
+      while (heap.length > 0 && compareKeys(heap[0]!.keys!, heap[0]!.row, m.keys!, m.row) === 0) tied.push(pop());
       if (tied.length === 1) {
-        const end = next === null ? m.batch!.numRows : lowerBound(m.keys!, keyAt(next.keys!, next.row), m.row + 1, m.batch!.numRows);
+        const next = heap.length > 0 ? heap[0]! : null; // smallest key above m's
+        const end = next === null ? m.batch!.numRows : runEnd(m.keys!, m.row + 1, m.batch!.numRows, next.keys!, next.row);
         if (!m.src.tombstone) {
           pieces.push({ kind: 'run', cur: { batch: m.batch!, cols: m.cols, keyCols: m.keyCols }, start: m.row, end, src: m.src });
           pending += end - m.row;
@@ -141,9 +164,7 @@ export async function* mergeSorted(
         }
         for (const c of tied) c.row++;
       }
-      const still: Cursor[] = [];
-      for (const c of live) if (c.row < c.batch!.numRows || (await load(c))) still.push(c);
-      live = still;
+      for (const c of tied) if (c.row < c.batch!.numRows || (await load(c))) push(c);
       if (pending >= batchRows) {
         const out = flush();
         if (out) yield out;
@@ -156,8 +177,29 @@ export async function* mergeSorted(
   }
 }
 
+/**
+ * The first row in [lo, hi) of `a` whose key is not below key j of `b` (galloping: runs are
+ * often one row long when sources interleave).
+ */
+function runEnd(a: KeyBlock, lo: number, hi: number, b: KeyBlock, j: number): number {
+  if (lo >= hi || compareKeys(a, lo, b, j) >= 0) return lo;
+  let step = 1, at = lo; // invariant: key at `at` < b[j]
+  while (at + step < hi && compareKeys(a, at + step, b, j) < 0) {
+    at += step;
+    step *= 2;
+  }
+  let l = at + 1, h = Math.min(hi, at + step);
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (compareKeys(a, mid, b, j) < 0) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
+
 function assemble(schema: Schema, nKeys: number, fields: readonly Field[], pieces: readonly Piece[], rows: number): RecordBatch {
-  if (pieces.every((p) => p.kind === 'run')) return assembleRuns(schema, nKeys, fields, pieces as (Piece & { kind: 'run' })[], rows);
+  // A few long runs: zero-copy slices; many short pieces: gather rows with one copy per column.
+  if (pieces.length <= 16 && pieces.every((p) => p.kind === 'run')) return assembleRuns(schema, nKeys, fields, pieces as (Piece & { kind: 'run' })[], rows);
   // Rows resolved one by one: gather each column by (source Data, row) with one copy.
   const children: Data[] = [];
   const gather = (type: DataType, at: (p: Piece, push: (d: Data | null, row: number) => void) => void): Data => {
