@@ -451,7 +451,8 @@ export class Snapshot {
     const file = await this.core.files.get(f.path);
     const present = this.present(g, f);
     const cols = [...this.core.keyFields, ...fields.filter((x) => present(x.name))];
-    const datas = await Promise.all(cols.map((c) => takeRows(file, c, rows)));
+    const chunk = (c: string, a: number, b: number): Promise<Data> => this.core.chunk(f.path, c, a, b, () => file.readColumn(c, a, b));
+    const datas = await Promise.all(cols.map((c) => takeRows(file, c, rows, chunk)));
     const schema = new Schema(cols);
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children: datas }));
   }
@@ -466,7 +467,12 @@ export class Snapshot {
 }
 
 /** Rows `rows` (ascending) of one column of a file, reading only the decode units holding them. */
-async function takeRows(file: { chunkBounds(c: string): number[]; readColumn(c: string, a: number, b: number): Promise<Data> }, field: Field, rows: readonly number[]): Promise<Data> {
+async function takeRows(
+  file: { chunkBounds(c: string): number[] },
+  field: Field,
+  rows: readonly number[],
+  chunk: (c: string, a: number, b: number) => Promise<Data>,
+): Promise<Data> {
   const bounds = file.chunkBounds(field.name);
   const groups: { a: number; b: number; idx: number[] }[] = [];
   let k = 0;
@@ -476,7 +482,7 @@ async function takeRows(file: { chunkBounds(c: string): number[]; readColumn(c: 
     if (last && last.a === bounds[k]) last.idx.push(r - last.a);
     else groups.push({ a: bounds[k]!, b: bounds[k + 1]!, idx: [r - bounds[k]!] });
   }
-  const parts = await Promise.all(groups.map(async (gr) => takeData(await file.readColumn(field.name, gr.a, gr.b), Uint32Array.from(gr.idx))));
+  const parts = await Promise.all(groups.map(async (gr) => takeData(await chunk(field.name, gr.a, gr.b), Uint32Array.from(gr.idx))));
   return concatData(field.type as DataType, parts);
 }
 

@@ -2,7 +2,7 @@
  * What every part of a table shares: where it lives, its key codec, and loading of versions
  * (a version document plus the manifests it names, cached: they are immutable).
  */
-import type { Field } from 'apache-arrow';
+import type { Data, Field } from 'apache-arrow';
 
 import { EngineError, isErrorCode } from '../../errors.js';
 import type { ObjectStore } from '../object-store/object-store.js';
@@ -50,6 +50,8 @@ export interface CollectionCore {
   readonly codec: KeyCodec;
   readonly files: FragmentFiles;
   keyIndex(f: FragmentEntry): Promise<KeyBlock>;
+  /** A decoded column chunk of a fragment, kept in a bounded cache for point lookups. */
+  chunk(path: string, column: string, start: number, end: number, read: () => Promise<Data>): Promise<Data>;
 }
 
 /** Priority of a fragment's rows: newer commits, then later writes in one commit, win. */
@@ -76,6 +78,7 @@ export function clusterBySpan(fragments: readonly FragmentEntry[]): FragmentEntr
 }
 
 const KEY_INDEX_BUDGET = 512 * 1024 * 1024;
+const CHUNK_CACHE_BUDGET = 512 * 1024 * 1024;
 
 export class TableCore {
   readonly log: VersionLog;
@@ -84,6 +87,8 @@ export class TableCore {
   private readonly manifests = new Map<string, Promise<ManifestDoc>>();
   private readonly keyIndexes = new Map<string, Promise<KeyBlock>>();
   private keyIndexBytes = 0;
+  private readonly chunks = new Map<string, { data: Promise<Data>; bytes: number }>();
+  private chunkBytes = 0;
 
   constructor(
     readonly store: ObjectStore,
@@ -102,7 +107,14 @@ export class TableCore {
     if (!c) {
       const keyFields = schemaFromJSON(coll.keySchema).map((f) => f.clone({ nullable: false }));
       const codec = new KeyCodec(keyFields);
-      c = { path: coll.path, keyFields, codec, files: this.files, keyIndex: (f) => this.keyIndex(f, keyFields, codec) };
+      c = {
+        path: coll.path,
+        keyFields,
+        codec,
+        files: this.files,
+        keyIndex: (f) => this.keyIndex(f, keyFields, codec),
+        chunk: (path, column, start, end, read) => this.chunk(`${path}\u0000${column}\u0000${start}`, read),
+      };
       this.collectionCores.set(coll.path, c);
     }
     return c;
@@ -186,6 +198,34 @@ export class TableCore {
     return found;
   }
 
+  /**
+   * Decoded column chunks for point lookups, LRU by bytes: a warm lookup then runs without a
+   * native call (the buffers are shared with the native segment cache, not copied).
+   */
+  private chunk(key: string, read: () => Promise<Data>): Promise<Data> {
+    const hit = this.chunks.get(key);
+    if (hit) {
+      this.chunks.delete(key);
+      this.chunks.set(key, hit);
+      return hit.data;
+    }
+    const entry = { data: read(), bytes: 0 };
+    entry.data.then(
+      (d) => {
+        entry.bytes = d.byteLength;
+        this.chunkBytes += entry.bytes;
+        for (const [k, e] of this.chunks) {
+          if (this.chunkBytes <= CHUNK_CACHE_BUDGET) break;
+          this.chunks.delete(k);
+          this.chunkBytes -= e.bytes;
+        }
+      },
+      () => this.chunks.delete(key),
+    );
+    this.chunks.set(key, entry);
+    return entry.data;
+  }
+
   /** All normalized keys of a fragment (cached, bounded): the index of point lookups. */
   private keyIndex(f: FragmentEntry, keyFields: readonly Field[], codec: KeyCodec): Promise<KeyBlock> {
     let p = this.keyIndexes.get(f.path);
@@ -215,6 +255,8 @@ export class TableCore {
 
   async close(): Promise<void> {
     await this.files.close();
+    this.chunks.clear();
+    this.chunkBytes = 0;
     this.keyIndexes.clear();
     this.keyIndexBytes = 0;
   }
