@@ -107,7 +107,11 @@ export class FragmentFiles {
 
   /** Forgets files no longer referenced (after compaction or vacuum). */
   forget(keep: ReadonlySet<string>): void {
-    for (const k of [...this.open.keys()]) if (!keep.has(k)) this.open.delete(k);
+    for (const [k, p] of [...this.open]) {
+      if (keep.has(k)) continue;
+      this.open.delete(k);
+      void p.then((f) => f.close()).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {

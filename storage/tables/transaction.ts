@@ -67,7 +67,8 @@ type Op = OpBody & { readonly coll: string };
 
 /** Rows per sorted slice (one fragment per group per slice). */
 export const SLICE_ROWS = 1 << 20;
-const MAX_ATTEMPTS = 50;
+/** Commit races a transaction may lose before giving up (blind writes rebase safely; this bounds contention). */
+const MAX_ATTEMPTS = 200;
 
 function isIterable(x: unknown): x is Iterable<RecordBatch> {
   return typeof (x as Iterable<unknown>)?.[Symbol.iterator] === 'function';
