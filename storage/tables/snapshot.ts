@@ -10,7 +10,7 @@
 import { type Data, type DataType, Field, makeData, RecordBatch, Schema, Struct, Table, Vector } from 'apache-arrow';
 
 import { EngineError } from '../../errors.js';
-import { concatBatches, concatData } from '../arrow/concat.js';
+import { concatBatches, concatData, nullData } from '../arrow/concat.js';
 import { takeData } from '../arrow/take.js';
 import { and, evalRow, type Literal, type Predicate, predicateColumns } from '../vortex/predicate.js';
 import { type GroupFields, logicalSchema, project, type Projection, qualify, resolveProjection } from './columns.js';
@@ -358,7 +358,7 @@ export class Snapshot {
   async read(opts: ScanOptions = {}): Promise<Table> {
     const batches: RecordBatch[] = [];
     for await (const b of this.scan(opts)) batches.push(b);
-    if (batches.length === 0) return new Table(this.plan(opts).proj.schema);
+    if (batches.length === 0) return emptyTable(this.plan(opts).proj.schema);
     return new Table(batches);
   }
 
@@ -427,7 +427,7 @@ export class Snapshot {
         flat = parts.length ? concatBatches(parts) : null;
       }
     }
-    if (!flat || flat.numRows === 0) return new Table(proj.schema);
+    if (!flat || flat.numRows === 0) return emptyTable(proj.schema);
     return new Table([project(proj, flat)]);
   }
 
@@ -484,6 +484,12 @@ async function takeRows(
   }
   const parts = await Promise.all(groups.map(async (gr) => takeData(await chunk(field.name, gr.a, gr.b), Uint32Array.from(gr.idx))));
   return concatData(field.type as DataType, parts);
+}
+
+/** A table of no rows whose columns (struct children included) exist, so they can be read. */
+function emptyTable(schema: Schema): Table {
+  const children = schema.fields.map((f) => nullData(f.type as DataType, 0));
+  return new Table([new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }))]);
 }
 
 async function* once(b: RecordBatch): AsyncGenerator<RecordBatch> {

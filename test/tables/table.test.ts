@@ -3,6 +3,10 @@
  * groups (nested structs), schema evolution and dropped columns, snapshots by version and time,
  * transactions and abort, pruning, compaction and vacuum, key types.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import {
   Binary,
   Bool,
@@ -25,6 +29,7 @@ import {
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 
+import { open } from '../../storage/tables/catalog.js';
 import { eq, ne } from '../../storage/vortex/predicate.js';
 import { tableBackends } from '../helpers/table-backends.js';
 
@@ -255,3 +260,18 @@ for (const backend of tableBackends()) {
     });
   });
 }
+
+describe('empty results', () => {
+  it('keep readable struct columns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-empty-'));
+    const db = await open(dir);
+    const t = await db.createTable('e', { keySchema: { k: new Int32() } });
+    await t.write(batch({ k: col([1], new Int32()), meta: struct([['m', col([1.5], new Int32())]]) }));
+    const none = await t.read({ where: eq('k', 99) });
+    expect(none.numRows).toBe(0);
+    expect(none.getChild('meta')!.getChildAt(0)!.length).toBe(0);
+    expect((await t.take([[5]])).getChild('meta')!.getChildAt(0)!.length).toBe(0);
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
