@@ -164,6 +164,30 @@ export class Dataset {
     });
   }
 
+  /**
+   * Deletes records of the collection at `path` (e.g. ['scenes', 'clips']) by full key (its
+   * ancestors' keys then its own: `[['s1', 'c2']]`) together with their subtrees, in one
+   * transaction. Keys that do not exist are ignored.
+   */
+  async delete(path: readonly string[], keys: readonly (readonly unknown[])[]): Promise<CommitInfo> {
+    const at = path.join('.');
+    const table = this.table(at);
+    const below = collectionPaths(this.schema).filter((p) => p.length > path.length && path.every((x, i) => p[i] === x));
+    const txn = await table.txn();
+    try {
+      await txn.collection(at).delete(keys.map((k) => [...k]));
+      for (const p of below) {
+        const w = txn.collection(p.join('.'));
+        const child = this.table(p.join('.'));
+        for (const k of keys) w.deletePrefix(child.key(...k));
+      }
+      return await txn.commit();
+    } catch (e) {
+      await txn.abort();
+      throw e;
+    }
+  }
+
   /** A scoped writer: everything put inside `fn` commits as one transaction. */
   async writeScoped(fn: (w: NestedWriter) => Promise<void> | void): Promise<CommitInfo> {
     const w = new NestedWriter(this.schema);

@@ -245,3 +245,21 @@ describe('seed 002: reductions broadcast back down', () => {
     for (const r of got) expect(r.duration_sum).toBe(total.get(parent.get(r._id as string)!));
   });
 });
+
+describe('seed 002: deleting data', () => {
+  it('deletes a clip with its frames and detections, and a whole scene subtree, atomically', async () => {
+    const before = await rows(ds.scan([clips._id, f(frames, 'rgb').count(), f(detections, 'label').count()]));
+    expect(before.map((r) => r._id)).toContain('c2');
+    await ds.delete(['scenes', 'clips'], [['s1', 'c2']]);
+    const after = await rows(ds.scan([clips._id]));
+    expect(after.map((r) => r._id)).not.toContain('c2');
+    expect((await rows(ds.scan([f(frames, 'rgb')]))).map((r) => r.rgb)).not.toContain('f2');
+    await ds.delete(['scenes'], [['s2']]);
+    expect((await rows(ds.scan([scenes._id]))).map((r) => r._id)).toEqual(['s1']);
+    expect((await rows(ds.scan([clips._id]))).map((r) => r._id)).toEqual(['c1']);
+    expect((await rows(ds.scan([f(detections, 'label')]))).map((r) => r.label)).toEqual(['car']);
+    // Deleting a key that does not exist changes nothing.
+    await ds.delete(['scenes'], [['nope']]);
+    expect((await rows(ds.scan([scenes._id]))).map((r) => r._id)).toEqual(['s1']);
+  });
+});
