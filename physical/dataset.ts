@@ -188,6 +188,29 @@ export class Dataset {
     }
   }
 
+  /**
+   * Writes one value on a fully specified path, e.g.
+   * `ds.set(scenes.get('s1').clips.get('c1').duration, 45)`: every level must be pinned by
+   * `get(key)` (not for positional levels: they are replaced whole).
+   */
+  async set(target: ExprRef, value: unknown): Promise<CommitInfo> {
+    const e = target.expr;
+    if (e.kind !== 'field' || e.path.length !== 1) throw new PlanError('invalid-argument', `set() takes a top-level field of a collection, not ${String(target)}`);
+    const path = e.level.path;
+    const keys = path.map((name, depth) => {
+      const pin = e.level.filters.find((f) => f.depth === depth && f.pred.kind === 'binary' && f.pred.op === '=' && f.pred.left.kind === 'key' && f.pred.right.kind === 'literal');
+      if (!pin || pin.pred.kind !== 'binary' || pin.pred.right.kind !== 'literal') {
+        throw new PlanError('invalid-argument', `set(): pin '${name}' with get(key) to write one value`);
+      }
+      return pin.pred.right.value;
+    });
+    if (collectionAt(this.schema, path).key.kind === 'positional') {
+      throw new PlanError('invalid-argument', `'${path[path.length - 1]}' is positional: write the whole collection instead`);
+    }
+    const record: Rec = { _id: keys[keys.length - 1], [e.path[0]!]: value };
+    return this.writeScoped((w) => w.put(path, keys.slice(0, -1), record));
+  }
+
   /** A scoped writer: everything put inside `fn` commits as one transaction. */
   async writeScoped(fn: (w: NestedWriter) => Promise<void> | void): Promise<CommitInfo> {
     const w = new NestedWriter(this.schema);
@@ -213,7 +236,8 @@ export class Dataset {
       for (const parent of got.replace) writer.deletePrefix(table.key(...parent));
       if (got.rows.length === 0) continue;
       const keyFields = keyFieldsOf(this.schema, p);
-      const fields = valueFields(node);
+      // Only fields some record gives: the others keep their stored values (upserts per column).
+      const fields = valueFields(node).filter((f) => got.rows.some((r) => f.name in r));
       const cols: Data[] = [
         ...keyFields.map((kf, i) => vectorFromArray(got.keys.map((k) => k[i]) as never[], kf.type).data[0]!),
         ...fields.map((f) => vectorFromArray(got.rows.map((r) => r[f.name] ?? null) as never[], f.type).data[0]!),

@@ -263,3 +263,15 @@ describe('seed 002: deleting data', () => {
     expect((await rows(ds.scan([scenes._id]))).map((r) => r._id)).toEqual(['s1']);
   });
 });
+
+describe('seed 002: scalar writes on fully specified paths', () => {
+  it('set() writes one value and keeps the record’s other fields', async () => {
+    const c1 = (scenes.get('s1').clips as CollectionRef).get('c1');
+    await ds.set(f(c1, 'duration'), 45);
+    expect(await ds.value(f(c1, 'duration'))).toBe(45);
+    expect(await ds.value(f(c1, 'camera'))).toBe('front');
+    await ds.set(f(scenes.get('s1'), 'location'), 'downtown_v2');
+    expect(await ds.value(f(scenes.get('s1'), 'location'))).toBe('downtown_v2');
+    await expect(ds.set(f(clips, 'duration'), 1)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});
