@@ -8,6 +8,7 @@ import { Bool, type Data, Float64, type RecordBatch, Type, Utf8, Vector, vectorF
 
 import { assertNever, PlanError } from '../errors.js';
 import type { BinaryOp, Expr } from '../logical/expr.js';
+import { type Comparable, compare, type CompareOp, holds } from '../storage/vortex/predicate.js';
 
 /** A column of values of one batch: JS values with nulls (null), plus its Arrow type. */
 export interface Column {
@@ -49,27 +50,12 @@ const arith = (op: BinaryOp, a: number, b: number): number | null => {
   }
 };
 
-const cmp = (op: BinaryOp, c: number): boolean => {
-  switch (op) {
-    case '=': return c === 0;
-    case '!=': return c !== 0;
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '>=': return c >= 0;
-    default: return false;
-  }
-};
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  if (typeof a === 'bigint' || typeof b === 'bigint') {
-    const x = BigInt(a as bigint), y = BigInt(b as bigint);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  throw new PlanError('invalid-argument', `cannot compare ${typeof a} with ${typeof b}`);
+/** Compares two non-null values of one kind (numbers and bigints mix), as the storage filters do. */
+function compareValues(a: unknown, b: unknown): number {
+  const num = (x: unknown): boolean => typeof x === 'number' || typeof x === 'bigint';
+  if (!(num(a) && num(b)) && typeof a !== typeof b) throw new PlanError('invalid-argument', `cannot compare ${typeof a} with ${typeof b}`);
+  if (typeof a === 'object' || typeof b === 'object') throw new PlanError('invalid-argument', `cannot compare ${typeof a} values`);
+  return compare(a as Comparable, b as Comparable);
 }
 
 /**
@@ -144,7 +130,7 @@ export function compile(e: Expr, column: (leaf: Expr) => string): Compiled {
         }
         for (let i = 0; i < n; i++) {
           const x = ga(i), y = gc(i);
-          out[i] = x === null || y === null ? null : cmp(op, compare(x, y));
+          out[i] = x === null || y === null ? null : holds(op as CompareOp, compareValues(x, y));
         }
         return { kind: 'bool', values: out, length: n };
       };

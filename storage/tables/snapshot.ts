@@ -277,6 +277,19 @@ export class Snapshot {
     return this.groupRows(g, fragments, fields, {}, undefined, undefined, 65536);
   }
 
+  /**
+   * Column groups' rows (each sorted by key, columns named by full path) zipped into rows: an
+   * outer merge on the key, each group contributing its own columns.
+   */
+  private zipGroups(streams: readonly { gp: string; fields: readonly Field[]; rows: AsyncIterable<RecordBatch> }[], batchRows: number): AsyncGenerator<RecordBatch> {
+    const allFields = streams.flatMap((s) => s.fields.map((f) => new Field(qualify(s.gp, f.name), f.type, true)));
+    const sources: SortedSource[] = streams.map((s, i) => {
+      const mine = new Set(s.fields.map((f) => qualify(s.gp, f.name)));
+      return { batches: s.rows, priority: i, tombstone: false, has: (n) => mine.has(n) };
+    });
+    return mergeSorted(this.core.codec, sources, allFields, { batchRows });
+  }
+
   /** Resolves a projection plus the filter's columns. */
   private plan(opts: ScanOptions): { proj: Projection; reads: Map<string, Set<string>> } {
     const proj = resolveProjection(this.core.keyFields, this.groupFields(), opts.columns);
@@ -335,12 +348,7 @@ export class Snapshot {
       });
       if (streams.length === 1) flat = streams[0]!.rows;
       else {
-        const allFields = streams.flatMap((s) => s.fields.map((f) => new Field(qualify(s.gp, f.name), f.type, true)));
-        const sources: SortedSource[] = streams.map((s, i) => {
-          const mine = new Set(s.fields.map((f) => qualify(s.gp, f.name)));
-          return { batches: s.rows, priority: i, tombstone: false, has: (n) => mine.has(n) };
-        });
-        const zipped = mergeSorted(this.core.codec, sources, allFields, { batchRows });
+        const zipped = this.zipGroups(streams, batchRows);
         flat = restWhere ? mapAsync(zipped, (b) => filterBatch(b, restWhere)) : zipped;
       }
     }
@@ -415,15 +423,9 @@ export class Snapshot {
       );
       if (per.length === 1) flat = per[0]!.b;
       else {
-        const allFields = per.flatMap((s) => s.fields.map((f) => new Field(qualify(s.gp, f.name), f.type, true)));
-        const sources: SortedSource[] = per
-          .filter((s) => s.b !== null)
-          .map((s, i) => {
-            const mine = new Set(s.fields.map((f) => qualify(s.gp, f.name)));
-            return { batches: once(s.b!), priority: i, tombstone: false, has: (n: string) => mine.has(n) };
-          });
         const parts: RecordBatch[] = [];
-        for await (const m of mergeSorted(this.core.codec, sources, allFields, { batchRows: 1 << 20 })) parts.push(m);
+        const streams = per.map((s) => ({ gp: s.gp, fields: s.fields, rows: s.b ? once(s.b) : none() }));
+        for await (const m of this.zipGroups(streams, 1 << 20)) parts.push(m);
         flat = parts.length ? concatBatches(parts) : null;
       }
     }
@@ -495,6 +497,9 @@ function emptyTable(schema: Schema): Table {
 async function* once(b: RecordBatch): AsyncGenerator<RecordBatch> {
   yield b;
 }
+
+// eslint-disable-next-line require-yield
+async function* none(): AsyncGenerator<RecordBatch> {}
 
 async function* mapAsync<T, U>(it: AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {
   for await (const x of it) yield f(x);

@@ -47,7 +47,7 @@ export function predicateColumns(p: Predicate, out = new Set<string>()): Set<str
   return out;
 }
 
-type Comparable = number | bigint | string | boolean;
+export type Comparable = number | bigint | string | boolean;
 
 function normalize(v: unknown): Comparable | null {
   if (v === null || v === undefined) return null;
@@ -76,7 +76,8 @@ export function compare(a: Comparable, b: Comparable): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function holds(op: CompareOp, c: number): boolean {
+/** Whether comparison result `c` satisfies `op`. */
+export function holds(op: CompareOp, c: number): boolean {
   switch (op) {
     case '=': return c === 0;
     case '!=': return c !== 0;
