@@ -26,6 +26,10 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+
+import { S3Store } from '../../storage/object-store/s3-store.js';
+import { startS3Server, type S3Server } from './s3-server.js';
 
 export type FaultKind =
   'error500' | 'throttle503' | 'resetBefore' | 'resetAfter' | 'error500After' | 'truncateBody' | 'slow';
@@ -285,6 +289,31 @@ export async function startFaultProxy(targetEndpoint: string, options: { seed?: 
       server.closeAllConnections();
       agent.destroy();
       await closed;
+    },
+  };
+}
+
+/** A moto server with a bucket, a fault proxy in front of it, and a fault-free store on it. */
+export interface FaultyBucket {
+  readonly server: S3Server;
+  readonly proxy: FaultProxy;
+  /** A store talking to moto directly (no faults). */
+  readonly direct: S3Store;
+  stop(): Promise<void>;
+}
+
+export async function startFaultyBucket(bucket: string, seed: number): Promise<FaultyBucket> {
+  const server = await startS3Server();
+  const proxy = await startFaultProxy(server.endpoint, { seed });
+  const direct = new S3Store({ endpoint: server.endpoint, bucket, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await direct.client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return {
+    server,
+    proxy,
+    direct,
+    stop: async () => {
+      await proxy.stop();
+      await server.stop();
     },
   };
 }

@@ -8,34 +8,27 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { EngineError } from '../../errors.js';
 import { ObjectSource } from '../../storage/object-store/object-store.js';
 import { S3Store, type S3StoreOptions } from '../../storage/object-store/s3-store.js';
-import { startFaultProxy, type FaultKind, type FaultProxy } from '../setup/fault-proxy.js';
-import { startS3Server, type S3Server } from '../setup/s3-server.js';
+import { startFaultyBucket, type FaultyBucket, type FaultKind, type FaultProxy } from '../setup/fault-proxy.js';
 
 const BUCKET = 'gyre-faults';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-let server: S3Server | undefined;
 let proxy: FaultProxy;
 let direct: S3Store;
 
+let env: FaultyBucket | undefined;
 beforeAll(async () => {
-  server = await startS3Server();
-  proxy = await startFaultProxy(server.endpoint, { seed: Number(process.env.GYRE_FAULT_SEED ?? 20240917) });
-  direct = new S3Store({ endpoint: server.endpoint, bucket: BUCKET, credentials });
-  await direct.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  env = await startFaultyBucket(BUCKET, Number(process.env.GYRE_FAULT_SEED ?? 20240917));
+  ({ proxy, direct } = env);
 });
-afterAll(async () => {
-  await proxy?.stop();
-  await server?.stop();
-});
+afterAll(() => env?.stop());
 
 /** A store that goes through the proxy, with test-sized backoff and deadlines. */
 function faulty(options: Partial<S3StoreOptions> = {}): S3Store {

@@ -17,7 +17,6 @@
  *
  * GYRE_FAULT_SEED=<n> picks another sequence of fault decisions.
  */
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   Field,
   Int32,
@@ -42,8 +41,8 @@ import {
   StorageError,
   type Table,
 } from '../../index.js';
-import { type FaultKind, type FaultProxy, seededRandom, startFaultProxy } from '../setup/fault-proxy.js';
-import { startS3Server, type S3Server } from '../setup/s3-server.js';
+import { type FaultKind, type FaultProxy, type FaultyBucket, seededRandom, startFaultyBucket } from '../setup/fault-proxy.js';
+import type { S3Server } from '../setup/s3-server.js';
 
 const BUCKET = 'gyre-table-faults';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -73,16 +72,12 @@ let server: S3Server | undefined;
 let proxy: FaultProxy;
 let direct: S3Store;
 
+let env: FaultyBucket | undefined;
 beforeAll(async () => {
-  server = await startS3Server();
-  proxy = await startFaultProxy(server.endpoint, { seed: Number(process.env.GYRE_FAULT_SEED ?? 4_2026) });
-  direct = new S3Store({ endpoint: server.endpoint, bucket: BUCKET, credentials });
-  await direct.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  env = await startFaultyBucket(BUCKET, Number(process.env.GYRE_FAULT_SEED ?? 4_2026));
+  ({ server, proxy, direct } = env);
 });
-afterAll(async () => {
-  await proxy?.stop();
-  await server?.stop();
-});
+afterAll(() => env?.stop());
 
 function faulty(prefix: string, options: Partial<S3StoreOptions> = {}): S3Store {
   return new S3Store({
