@@ -137,7 +137,9 @@ export class Dataset {
     const tables = new Map<string, Table>();
     for (const p of collectionPaths(schema)) {
       const path = p.join('.');
-      tables.set(path, await Table.open(db.store, core.dir, core.id, `${core.identifier}/${path}`, core, path));
+      const coll = latest.collections.find((c) => c.path === path);
+      if (!coll) throw new PlanError('table-corrupt', `dataset ${name} has no stored collection ${path}`);
+      tables.set(path, Table.ofCollection(core, coll));
     }
     return new Dataset(db, schema, core, tables);
   }

@@ -126,6 +126,11 @@ export class Table {
     return new Table(c, c.collection(coll));
   }
 
+  /** The collection `coll` (from a version document already read) of a table's storage. */
+  static ofCollection(core: TableCore, coll: CollectionDoc): Table {
+    return new Table(core, core.collection(coll));
+  }
+
   /** This table's storage (shared by the collections of a dataset). @internal */
   get storage(): TableCore {
     return this.core;
