@@ -498,7 +498,6 @@ async function* once(b: RecordBatch): AsyncGenerator<RecordBatch> {
   yield b;
 }
 
-// eslint-disable-next-line require-yield
 async function* none(): AsyncGenerator<RecordBatch> {}
 
 async function* mapAsync<T, U>(it: AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {
