@@ -67,7 +67,13 @@ export type Expr =
   /** `source` (a level below the timeline's) aligned to the timeline's steps. */
   | { readonly kind: 'resample'; readonly source: Expr; readonly timeline: Timeline; readonly on: Expr; readonly method: ResampleMethod }
   /** The time (seconds from the parent's start) of a timeline step. */
-  | { readonly kind: 'step_time'; readonly timeline: Timeline };
+  | { readonly kind: 'step_time'; readonly timeline: Timeline }
+  /**
+   * Row selection: true when the row's key parts `keys` (key leaves of consecutive levels, the
+   * deepest last) equal one of `tuples`. Built by `get` / `at` / key tables; the planner turns
+   * it into seeks when the selected levels start at a root or below other selections.
+   */
+  | { readonly kind: 'key_in'; readonly keys: readonly (Expr & { readonly kind: 'key' })[]; readonly tuples: readonly (readonly unknown[])[] };
 
 /** A level mistake, naming the collections involved and the fix. */
 export class LevelError extends PlanError {
@@ -110,6 +116,8 @@ export function levelOf(e: Expr): Level | null {
     case 'key':
     case 'row':
       return e.level;
+    case 'key_in':
+      return e.keys[e.keys.length - 1]!.level;
     case 'literal':
       return null;
     case 'resample':
@@ -187,5 +195,10 @@ export function formatExpr(e: Expr): string {
       return `${formatExpr(e.source)}.resample(timeline${e.timeline.id}, ${formatExpr(e.on)}, ${typeof e.method === 'string' ? e.method : 'fn'})`;
     case 'step_time':
       return `timeline${e.timeline.id}.time`;
+    case 'key_in': {
+      const cols = e.keys.map(formatExpr).join(', ');
+      const shown = e.tuples.slice(0, 4).map((t) => `(${t.map((v) => formatExpr({ kind: 'literal', value: v })).join(', ')})`);
+      return `(${cols}) in [${shown.join(', ')}${e.tuples.length > 4 ? `, … ${e.tuples.length} keys` : ''}]`;
+    }
   }
 }

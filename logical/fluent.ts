@@ -113,8 +113,14 @@ export interface CollectionRef {
   readonly _pos: ExprRef;
   /** The same collection with fewer rows (reusable; reductions over it see only these rows). */
   where(pred: ExprRef): CollectionRef;
-  /** Row selection by key: `scenes.get('s1')`, `frames.get(0)`, or several sorted keys. */
+  /**
+   * Row selection by key, read as seeks: `scenes.get('s1')`, several keys `clips.get(['c1', 'c2'])`,
+   * or a key table (an Arrow table whose columns are the keys of consecutive levels ending at
+   * this one, named by collection path: `{ scenes: [...], 'scenes.clips': [...] }`).
+   */
   get(key: unknown): CollectionRef;
+  /** Row selection by position in a positional collection: `frames.at(0)`, `frames.at([0, 5])`. */
+  at(pos: number | bigint | readonly (number | bigint)[]): CollectionRef;
   /** All scalar and struct fields of this level, optionally minus some. */
   select(opts?: { exclude?: readonly string[] }): { readonly collection: CollectionRef; readonly exclude: readonly string[] };
   /** The collection's rows (as structs of their fields) aligned to a timeline (see ExprRef.resample). */
@@ -133,8 +139,12 @@ function fieldRefs(level: Level, node: { fields: ReadonlyMap<string, SchemaNode>
   return out;
 }
 
-function collectionRef(level: Level, node: CollectionNode): CollectionRef {
+/** Key names of the levels of a path, root first. */
+type KeyNames = readonly ('_id' | '_pos')[];
+
+function collectionRef(level: Level, node: CollectionNode, ancestorKeys: KeyNames = []): CollectionRef {
   const keyName = node.key.kind === 'keyed' ? '_id' : '_pos';
+  const keyNames: KeyNames = [...ancestorKeys, keyName];
   const keyRef = new ExprRef({ kind: 'key', level, name: keyName });
   const self: CollectionRef = {
     level,
@@ -152,13 +162,14 @@ function collectionRef(level: Level, node: CollectionNode): CollectionRef {
       if (pl && !(pl.path.length <= level.path.length && pl.path.every((x, i) => level.path[i] === x))) {
         throw new LevelError(`a filter on '${level.path[level.path.length - 1]}' cannot use '${pl.path[pl.path.length - 1]}' (not this collection or an ancestor); reduce it first`);
       }
-      return collectionRef({ ...level, filters: [...level.filters, { depth: level.path.length - 1, pred: pred.expr }] }, node);
+      return collectionRef({ ...level, filters: [...level.filters, { depth: level.path.length - 1, pred: pred.expr }] }, node, ancestorKeys);
     },
     get(key: unknown): CollectionRef {
-      const pred: Expr = Array.isArray(key)
-        ? (key as unknown[]).map((k): Expr => ({ kind: 'binary', op: '=', left: keyRef.expr, right: { kind: 'literal', value: k } })).reduce((a, b) => ({ kind: 'binary', op: 'or', left: a, right: b }))
-        : { kind: 'binary', op: '=', left: keyRef.expr, right: { kind: 'literal', value: key } };
-      return self.where(new ExprRef(pred));
+      return self.where(new ExprRef(keySelection(level, keyNames, key)));
+    },
+    at(pos: number | bigint | readonly (number | bigint)[]): CollectionRef {
+      if (keyName !== '_pos') throw new LevelError(`'${level.path[level.path.length - 1]}' is keyed: select rows with get(_id)`);
+      return self.get(pos);
     },
     select(opts = {}) {
       return { collection: self, exclude: opts.exclude ?? [] };
@@ -172,10 +183,42 @@ function collectionRef(level: Level, node: CollectionNode): CollectionRef {
     if (child.kind !== 'collection') continue;
     Object.defineProperty(self, name, {
       enumerable: true,
-      get: () => collectionRef({ dataset: level.dataset, path: [...level.path, name], filters: level.filters }, child),
+      get: () => collectionRef({ dataset: level.dataset, path: [...level.path, name], filters: level.filters }, child, keyNames),
     });
   }
   return self;
+}
+
+interface KeyTable {
+  readonly numRows: number;
+  readonly schema: { readonly fields: readonly { readonly name: string }[] };
+  getChildAt(i: number): { get(i: number): unknown } | null;
+}
+
+const isKeyTable = (x: unknown): x is KeyTable => typeof x === 'object' && x !== null && 'schema' in x && 'numRows' in x && typeof (x as KeyTable).getChildAt === 'function';
+
+/** The key_in predicate of `get(key)` on the collection at `level`. */
+function keySelection(level: Level, keyNames: KeyNames, key: unknown): Expr {
+  const depth = level.path.length - 1;
+  const keyAt = (d: number): Expr & { kind: 'key' } => ({ kind: 'key', level: { ...level, path: level.path.slice(0, d + 1), filters: [] }, name: keyNames[d]! });
+  if (isKeyTable(key)) {
+    const names = key.schema.fields.map((f) => f.name);
+    const first = depth + 1 - names.length;
+    if (names.length === 0 || first < 0) throw new PlanError('invalid-argument', `a key table for '${level.path.join('.')}' needs one column per level, at most ${depth + 1}`);
+    names.forEach((n, i) => {
+      const d = first + i, full = level.path.slice(0, d + 1).join('.');
+      if (n !== full && n !== level.path[d] && !(d === depth && n === keyNames[d])) {
+        throw new PlanError('invalid-argument', `key table column ${i + 1} is "${n}"; expected "${full}" (the key of '${level.path[d]}')`);
+      }
+    });
+    const cols = names.map((_, i) => key.getChildAt(i)!);
+    const tuples = Array.from({ length: key.numRows }, (_, r) => cols.map((c) => c.get(r)));
+    if (tuples.some((t) => t.some((v) => v === null || v === undefined))) throw new PlanError('null-key', 'a key table holds nulls');
+    return { kind: 'key_in', keys: names.map((_, i) => keyAt(first + i)), tuples };
+  }
+  const values = Array.isArray(key) ? (key as unknown[]) : [key];
+  if (values.some((v) => v === null || v === undefined)) throw new PlanError('null-key', `get() on '${level.path[depth]}' was given a null key`);
+  return { kind: 'key_in', keys: [keyAt(depth)], tuples: values.map((v) => [v]) };
 }
 
 /** References to a dataset's root collections. */

@@ -200,11 +200,9 @@ export class Dataset {
     if (e.kind !== 'field' || e.path.length !== 1) throw new PlanError('invalid-argument', `set() takes a top-level field of a collection, not ${String(target)}`);
     const path = e.level.path;
     const keys = path.map((name, depth) => {
-      const pin = e.level.filters.find((f) => f.depth === depth && f.pred.kind === 'binary' && f.pred.op === '=' && f.pred.left.kind === 'key' && f.pred.right.kind === 'literal');
-      if (!pin || pin.pred.kind !== 'binary' || pin.pred.right.kind !== 'literal') {
-        throw new PlanError('invalid-argument', `set(): pin '${name}' with get(key) to write one value`);
-      }
-      return pin.pred.right.value;
+      const pin = e.level.filters.find((f) => f.depth === depth && f.pred.kind === 'key_in' && f.pred.keys.length === 1 && f.pred.tuples.length === 1);
+      if (!pin || pin.pred.kind !== 'key_in') throw new PlanError('invalid-argument', `set(): pin '${name}' with get(key) (one key) to write one value`);
+      return pin.pred.tuples[0]![0];
     });
     if (collectionAt(this.schema, path).key.kind === 'positional') {
       throw new PlanError('invalid-argument', `'${path[path.length - 1]}' is positional: write the whole collection instead`);
@@ -256,26 +254,30 @@ export class Dataset {
    */
   scan(items: readonly ScanItem[], opts: DatasetScanOptions = {}): DatasetScan {
     const outputs: ScanOutput[] = [];
+    const shape: OutputShape[] = [];
     const used = new Set<string>();
-    const add = (name: string, expr: Expr): void => {
+    const add = (name: string, expr: Expr): string => {
       let n = name, k = 2;
       while (used.has(n)) n = `${name}_${k++}`;
       used.add(n);
       outputs.push({ name: n, expr });
+      return n;
+    };
+    const top = (name: string, expr: Expr): void => {
+      const column = add(name, expr);
+      shape.push({ name: column, column });
     };
     for (const item of items) {
-      if (item instanceof ExprRef) add(outputName(item.expr), item.expr);
+      if (item instanceof ExprRef) top(outputName(item.expr), item.expr);
       else if (isCollection(item)) {
-        for (const [name, n] of item.node.fields) if (n.kind !== 'collection') add(name, { kind: 'field', level: item.level, path: [name] });
+        for (const [name, n] of item.node.fields) if (n.kind !== 'collection') top(name, { kind: 'field', level: item.level, path: [name] });
       } else if (isSelect(item)) {
         for (const [name, n] of item.collection.node.fields) {
-          if (n.kind !== 'collection' && !item.exclude.includes(name)) add(name, { kind: 'field', level: item.collection.level, path: [name] });
+          if (n.kind !== 'collection' && !item.exclude.includes(name)) top(name, { kind: 'field', level: item.collection.level, path: [name] });
         }
-      } else {
-        for (const [name, e] of Object.entries(item)) add(name, e.expr);
-      }
+      } else shape.push(...mapShape(item as ScanMap, [], add));
     }
-    return new DatasetScan(this, outputs, opts);
+    return new DatasetScan(this, outputs, opts, shape);
   }
 
   /**
@@ -310,7 +312,41 @@ export class Dataset {
   }
 }
 
-export type ScanItem = ExprRef | CollectionRef | { readonly collection: CollectionRef; readonly exclude: readonly string[] } | Readonly<Record<string, ExprRef>>;
+/** `{ name: expr, nested: { … } }`: keys become output columns, nested maps become structs. */
+export interface ScanMap {
+  readonly [name: string]: ExprRef | ScanMap;
+}
+
+export type ScanItem = ExprRef | CollectionRef | { readonly collection: CollectionRef; readonly exclude: readonly string[] } | ScanMap;
+
+/** An output column: a plan column, or a struct of nested outputs. */
+type OutputShape = { readonly name: string; readonly column: string } | { readonly name: string; readonly fields: readonly OutputShape[] };
+
+function mapShape(m: ScanMap, path: readonly string[], add: (name: string, e: Expr) => string): OutputShape[] {
+  return Object.entries(m).map(([name, v]): OutputShape => {
+    if (v instanceof ExprRef) return { name, column: add(path.length === 0 ? name : [...path, name].join('.'), v.expr) };
+    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) {
+      throw new PlanError('invalid-argument', `scan output "${[...path, name].join('.')}" is neither an expression nor a map of expressions`);
+    }
+    return { name, fields: mapShape(v, [...path, name], add) };
+  });
+}
+
+/** The batch's plan columns arranged as the user asked (nested maps become struct columns). */
+function shapeBatch(b: RecordBatch, shape: readonly OutputShape[]): RecordBatch {
+  const build = (s: OutputShape): { field: Field; data: Data } => {
+    if ('column' in s) {
+      const i = b.schema.fields.findIndex((f) => f.name === s.column);
+      return { field: new Field(s.name, b.schema.fields[i]!.type, true), data: b.data.children[i]! };
+    }
+    const kids = s.fields.map(build);
+    const type = new Struct(kids.map((k) => k.field));
+    return { field: new Field(s.name, type, true), data: makeData({ type, length: b.numRows, nullCount: 0, children: kids.map((k) => k.data) }) };
+  };
+  const cols = shape.map(build);
+  const schema = new Schema(cols.map((c) => c.field));
+  return new Batch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: cols.map((c) => c.data) }));
+}
 
 export interface DatasetScanOptions {
   /** Rows must satisfy this (a boolean expression on the scan level or its ancestors). */
@@ -351,6 +387,7 @@ export class DatasetScan {
     private readonly ds: Dataset,
     readonly outputs: readonly ScanOutput[],
     private readonly opts: DatasetScanOptions,
+    private readonly shape: readonly OutputShape[],
   ) {}
 
   /** The physical plan (for EXPLAIN). */
@@ -362,12 +399,11 @@ export class DatasetScan {
   async *toRecordBatches(ctx: ExecContext = defaultContext()): AsyncGenerator<RecordBatch> {
     const plan = await this.plan();
     let left = this.opts.limit ?? Infinity;
-    const names = new Set(this.outputs.map((o) => o.name));
     for await (const b of plan.execute(ctx)) {
       if (left <= 0) return;
       const part = b.numRows > left ? b.slice(0, left) : b;
       left -= part.numRows;
-      yield dropKeys(part, names);
+      yield shapeBatch(part, this.shape);
     }
   }
 
@@ -376,18 +412,10 @@ export class DatasetScan {
     for await (const b of this.toRecordBatches()) batches.push(b);
     if (batches.length === 0) {
       const plan = await this.plan();
-      return new ArrowTable(new Schema(plan.schema.fields.filter((f) => this.outputs.some((o) => o.name === f.name))));
+      return new ArrowTable(shapeBatch(new Batch(plan.schema, makeData({ type: new Struct(plan.schema.fields), length: 0, nullCount: 0, children: plan.schema.fields.map((f) => makeData({ type: f.type, length: 0, nullCount: 0 })) })), this.shape).schema);
     }
     return new ArrowTable(batches);
   }
-}
-
-/** The outputs only (the plan also carries the level's key columns). */
-function dropKeys(b: RecordBatch, names: ReadonlySet<string>): RecordBatch {
-  const idx = b.schema.fields.map((f, i) => (names.has(f.name) ? i : -1)).filter((i) => i >= 0);
-  if (idx.length === b.schema.fields.length) return b;
-  const schema = new Schema(idx.map((i) => b.schema.fields[i]!));
-  return new Batch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: idx.map((i) => b.data.children[i]!) }));
 }
 
 /** Collects nested records into per-collection rows. */

@@ -135,9 +135,38 @@ export function compile(e: Expr, column: (leaf: Expr) => string): Compiled {
         return { kind: 'bool', values: out, length: n };
       };
     }
+    case 'key_in': {
+      const parts = e.keys.map((k) => compile(k, column));
+      const wanted = new Set(e.tuples.map(tupleId));
+      return (b) => {
+        const cols = parts.map((p) => at(p(b)));
+        const n = b.numRows;
+        const out = new Array<boolean>(n);
+        const row = new Array<unknown>(cols.length);
+        for (let i = 0; i < n; i++) {
+          for (let k = 0; k < cols.length; k++) row[k] = cols[k]!(i);
+          out[i] = wanted.has(tupleId(row));
+        }
+        return { kind: 'bool', values: out, length: n };
+      };
+    }
     default:
       return assertNever(e, 'expression');
   }
+}
+
+/** A canonical text of a key tuple: equal keys give equal texts whether ints came as numbers or bigints. */
+export function tupleId(parts: readonly unknown[]): string {
+  return parts
+    .map((v) => {
+      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return `i${BigInt(v)}`;
+      if (typeof v === 'number') return `f${v}`;
+      if (typeof v === 'string') return `s${v}`;
+      if (v instanceof Uint8Array) return `b${Buffer.from(v).toString('hex')}`;
+      if (v instanceof Date) return `i${v.getTime()}`;
+      return `o${String(v)}`;
+    })
+    .join('\u0000');
 }
 
 /** Value accessor of a column (constants repeat). */

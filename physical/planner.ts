@@ -18,7 +18,7 @@ import { type Expr, formatExpr, type Level, LevelError, levelOf, scanLevel, type
 import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import type { Dataset } from './dataset.js';
-import { compile, mask, toData } from './eval.js';
+import { compile, mask, toData, tupleId } from './eval.js';
 import { FilterOp } from './filter.js';
 import { GroupByOp } from './group-by.js';
 import { WindowOp } from './window.js';
@@ -93,6 +93,9 @@ function leaves(e: Expr, out: Expr[] = []): Expr[] {
     case 'unary':
       leaves(e.arg, out);
       break;
+    case 'key_in':
+      out.push(...e.keys);
+      break;
     case 'literal':
       break;
   }
@@ -113,6 +116,8 @@ interface Needs {
   readonly leaves: Expr[];
   /** Filters (with their depth) that narrow the stream's rows. */
   readonly filters: { depth: number; pred: Expr }[];
+  /** Row selections known on this level's path (also those applied elsewhere): seek prefixes come from them. */
+  readonly selections?: readonly { depth: number; pred: Expr }[];
 }
 
 /** A stream at level `path` with the columns of `needs` (plus the level's keys). */
@@ -128,9 +133,10 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     for (const l of needs.leaves) if (l.kind === 'field' && samePath(l.level.path, path)) own.set(l.path.join('.'), leafColumn(l));
     const node = collectionAt(ds.schema, path);
     const types = [...stored.map(() => undefined), ...[...own.keys()].map((p) => declaredType(node, p))];
+    const prefixes = seekPrefixes(needs.selections ?? needs.filters, path.length);
     stream = new ScanOp(
       ctx.snapshot(path.join('.')),
-      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types },
+      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types, ...(prefixes ? { prefixes } : {}) },
       keys,
       `${ds.schema.name}.${path.join('.')}`,
     );
@@ -144,7 +150,8 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     );
     const qFilters = needs.filters.filter((f) => f.depth === d);
     if (qLeaves.length === 0 && qFilters.length === 0) continue;
-    const parent = levelStream(ctx, q, { leaves: [...qLeaves, ...qFilters.flatMap((f) => leaves(f.pred))], filters: qFilters.map((f) => ({ ...f })) });
+    const selections = (needs.selections ?? needs.filters).filter((f) => f.depth <= d && f.pred.kind === 'key_in');
+    const parent = levelStream(ctx, q, { leaves: [...qLeaves, ...qFilters.flatMap((f) => leaves(f.pred))], filters: qFilters.map((f) => ({ ...f })), selections });
     stream = new MergeJoinOp(parent, stream, { kind: 'broadcast' });
   }
   // Reductions landing at this level.
@@ -171,6 +178,43 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
   }
   return stream;
+}
+
+/**
+ * Key prefixes a level's scan can seek to, from row selections (`key_in` filters) on the level
+ * and its ancestors: selections of consecutive levels from the root multiply out into full
+ * prefixes (scenes.get('s1').clips.get(['c1', 'c2']) → (s1, c1), (s1, c2)). Null when the
+ * selections do not start at the root (then they stay plain filters).
+ */
+function seekPrefixes(filters: readonly { depth: number; pred: Expr }[], depth: number): unknown[][] | null {
+  let prefixes: unknown[][] = [[]];
+  let covered = 0;
+  for (;;) {
+    let advanced = false;
+    for (const f of filters) {
+      const p = f.pred;
+      if (p.kind !== 'key_in') continue;
+      const first = p.keys[0]!.level.path.length - 1;
+      const last = first + p.keys.length; // levels first..last-1
+      if (first > covered || last <= covered || last > depth) continue;
+      // Keep the tuples that extend a current prefix (or the prefix's own part when they overlap).
+      const next: unknown[][] = [];
+      if (first === covered) for (const x of prefixes) for (const t of p.tuples) next.push([...x, ...t]);
+      else {
+        const heads = new Map<string, unknown[][]>();
+        for (const x of prefixes) {
+          const id = tupleId(x.slice(first));
+          heads.set(id, [...(heads.get(id) ?? []), x.slice(0, first)]);
+        }
+        for (const t of p.tuples) for (const head of heads.get(tupleId(t.slice(0, covered - first))) ?? []) next.push([...head, ...t]);
+      }
+      prefixes = next;
+      covered = last;
+      advanced = true;
+    }
+    if (!advanced || covered >= depth) break;
+  }
+  return covered === 0 ? null : prefixes;
 }
 
 /** The declared Arrow type of a field path of a collection (structs nest). */

@@ -8,6 +8,7 @@ import { type DataType, Field, type RecordBatch, Schema } from 'apache-arrow';
 
 import { nullData } from '../storage/arrow/concat.js';
 import { ExecutionError } from '../errors.js';
+import { compareBytes } from '../storage/tables/key-codec.js';
 import type { Key, ScanOptions, Snapshot } from '../storage/tables/snapshot.js';
 import type { Predicate } from '../storage/vortex/predicate.js';
 import { batchOf } from './batches.js';
@@ -21,6 +22,11 @@ export interface ScanSpec {
   readonly names: readonly string[];
   readonly where?: Predicate;
   readonly prefix?: Key;
+  /**
+   * Seeks: read only keys starting with one of these prefixes (values of the first key
+   * columns), in key order — row selection by key reads these ranges and nothing else.
+   */
+  readonly prefixes?: readonly (readonly unknown[])[];
   readonly limit?: number;
   /**
    * Declared types of the columns (same order): a column the stored table does not have yet
@@ -67,6 +73,7 @@ export class ScanOp extends BaseOperator {
       ['version', String(this.snapshot.version)],
       ['columns', this.spec.columns.join(', ')],
       ...(this.spec.where ? [['where', JSON.stringify(this.spec.where)] as const] : []),
+      ...(this.spec.prefixes ? [['seeks', String(this.spec.prefixes.length)] as const] : []),
     ];
   }
 
@@ -85,11 +92,25 @@ export class ScanOp extends BaseOperator {
       ...(this.spec.prefix ? { prefix: this.spec.prefix } : {}),
       ...(this.spec.limit !== undefined ? { limit: this.spec.limit } : {}),
     };
-    for await (const b of this.snapshot.scan(opts)) {
+    for await (const b of this.spec.prefixes ? this.seeks(opts, this.spec.prefixes) : this.snapshot.scan(opts)) {
       this.hold(b.numRows);
       // Stored paths come back nested (`metadata.weather` → metadata: {weather}); flatten to the plan's names.
       const cols = this.spec.columns.map((c, i) => (present.includes(c) ? pathData(b, c) : nullData(this.schema.fields[i]!.type, b.numRows)));
       yield batchOf(this.schema, cols, b.numRows);
+    }
+  }
+
+  /** One storage scan per distinct prefix, in key order (so the output stays sorted). */
+  private async *seeks(opts: ScanOptions, prefixes: readonly (readonly unknown[])[]): AsyncGenerator<RecordBatch> {
+    const keys = prefixes.map((p) => this.snapshot.key(...p)).sort((a, b) => compareBytes(a.bytes, b.bytes));
+    let left = opts.limit ?? Infinity;
+    for (let i = 0; i < keys.length && left > 0; i++) {
+      if (i > 0 && compareBytes(keys[i - 1]!.bytes, keys[i]!.bytes) === 0) continue;
+      this.metrics.seeks++;
+      for await (const b of this.snapshot.scan({ ...opts, prefix: keys[i]!, ...(left < Infinity ? { limit: left } : {}) })) {
+        left -= b.numRows;
+        yield b;
+      }
     }
   }
 }

@@ -110,6 +110,11 @@ export class Snapshot {
     if (!state) throw new EngineError('unknown-column', `version ${table.doc.version} has no collection "${core.path}"`);
     this.state = state;
   }
+  /** A key or key prefix from values of the first key columns (see `Table.key`). */
+  key(...parts: unknown[]): Key {
+    return new Key(parts, this.core.codec.encodeValues(parts));
+  }
+
 
   get version(): number {
     return this.table.doc.version;
