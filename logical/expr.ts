@@ -41,6 +41,9 @@ export interface Timeline {
   readonly level: Level;
 }
 
+/** The level name of the elements of an exploded list below the list's level. */
+export const explodeStep = (arg: Expr): string => `#explode(${formatExpr(arg)})`;
+
 /** The level name of a timeline's steps below its parent level. */
 export const timelineStep = (t: Timeline): string => `#timeline${t.id}`;
 
@@ -68,6 +71,8 @@ export type Expr =
   | { readonly kind: 'resample'; readonly source: Expr; readonly timeline: Timeline; readonly on: Expr; readonly method: ResampleMethod }
   /** The time (seconds from the parent's start) of a timeline step. */
   | { readonly kind: 'step_time'; readonly timeline: Timeline }
+  /** The elements of a list value as a child level: one row per element (the inverse of `list`). */
+  | { readonly kind: 'explode'; readonly arg: Expr }
   /**
    * Row selection: true when the row's key parts `keys` (key leaves of consecutive levels, the
    * deepest last) equal one of `tuples`. Built by `get` / `at` / key tables; the planner turns
@@ -133,6 +138,11 @@ export function levelOf(e: Expr): Level | null {
     }
     case 'unary':
       return levelOf(e.arg);
+    case 'explode': {
+      const l = levelOf(e.arg);
+      if (!l) throw new LevelError('explode() needs a list-valued collection field, not a literal');
+      return { ...l, path: [...l.path, explodeStep(e.arg)] };
+    }
     case 'window':
       return levelOf(e.arg);
     case 'reduce': {
@@ -195,6 +205,8 @@ export function formatExpr(e: Expr): string {
       return `${formatExpr(e.source)}.resample(timeline${e.timeline.id}, ${formatExpr(e.on)}, ${typeof e.method === 'string' ? e.method : 'fn'})`;
     case 'step_time':
       return `timeline${e.timeline.id}.time`;
+    case 'explode':
+      return `${formatExpr(e.arg)}.explode()`;
     case 'key_in': {
       const cols = e.keys.map(formatExpr).join(', ');
       const shown = e.tuples.slice(0, 4).map((t) => `(${t.map((v) => formatExpr({ kind: 'literal', value: v })).join(', ')})`);

@@ -10,6 +10,8 @@
  *
  * References wrap plain logical expressions (logical/expr.ts); nothing is read until a scan.
  */
+import { Type } from 'apache-arrow';
+
 import { PlanError } from '../errors.js';
 import { type BinaryOp, type Expr, formatExpr, isAncestorOrSelf, type Level, LevelError, levelOf, reduce, type ReduceFn, type ResampleMethod, type Timeline, type WindowAgg } from './expr.js';
 import type { CollectionNode, DatasetSchema, SchemaNode } from './schema.js';
@@ -59,8 +61,14 @@ export class ExprRef {
   /** Number of elements of a list value. */
   len(): ExprRef { return new ExprRef({ kind: 'unary', op: 'len', arg: this.expr }); }
 
-  private red(fn: ReduceFn, opts: ReduceOptions = {}, extra: Parameters<typeof reduce>[3] = {}): ExprRef {
+  protected red(fn: ReduceFn, opts: ReduceOptions = {}, extra: Parameters<typeof reduce>[3] = {}): ExprRef {
     return new ExprRef(reduce(fn, this.expr, opts.per?.level.path, extra));
+  }
+  /** The elements of a list value as a child level, one row per element (the inverse of `list()`). */
+  explode(): ExprRef {
+    const e: Expr = { kind: 'explode', arg: this.expr };
+    levelOf(e);
+    return new ExprRef(e);
   }
   sum(opts?: ReduceOptions): ExprRef { return this.red('sum', opts); }
   mean(opts?: ReduceOptions): ExprRef { return this.red('mean', opts); }
@@ -105,6 +113,25 @@ export class ExprRef {
   }
 }
 
+/**
+ * A list-valued field: a pre-materialized child level. Reductions work on each row's elements
+ * and stay at the field's level (`scenes.tags.count()` is the number of tags per scene);
+ * `explode()` gives the elements as rows; `list()` is the list itself.
+ */
+export class ListRef extends ExprRef {
+  protected override red(fn: ReduceFn, opts: ReduceOptions = {}, extra: Parameters<typeof reduce>[3] = {}): ExprRef {
+    const own = levelOf(this.expr)!.path;
+    const per = opts.per?.level.path ?? own;
+    return new ExprRef(reduce(fn, this.explode().expr, per, extra));
+  }
+  override any(pred: (x: ExprRef) => ExprRef, opts?: ReduceOptions): ExprRef {
+    return this.red('any', opts, { pred: pred(this.explode()).expr });
+  }
+  override list(opts?: ReduceOptions): ExprRef {
+    return opts?.per ? super.list(opts) : this;
+  }
+}
+
 /** A reference to a collection: its fields, child collections and keys by dot access. */
 export interface CollectionRef {
   readonly level: Level;
@@ -133,7 +160,7 @@ function fieldRefs(level: Level, node: { fields: ReadonlyMap<string, SchemaNode>
   for (const [name, child] of node.fields) {
     if (child.kind === 'collection') continue;
     const path = [...prefix, name];
-    if (child.kind === 'scalar') out[name] = new ExprRef({ kind: 'field', level, path });
+    if (child.kind === 'scalar') out[name] = child.type.typeId === Type.List ? new ListRef({ kind: 'field', level, path }) : new ExprRef({ kind: 'field', level, path });
     else out[name] = Object.assign(new ExprRef({ kind: 'field', level, path }), fieldRefs(level, child, path));
   }
   return out;

@@ -372,6 +372,8 @@ function outputName(e: Expr): string {
       return `${outputName(e.arg)}_rolling`;
     case 'resample':
       return outputName(e.source);
+    case 'explode':
+      return outputName(e.arg);
     case 'row':
       return e.level.path[e.level.path.length - 1]!;
     case 'step_time':

@@ -70,7 +70,8 @@ export function compile(e: Expr, column: (leaf: Expr) => string): Compiled {
     case 'window':
     case 'row':
     case 'resample':
-    case 'step_time': {
+    case 'step_time':
+    case 'explode': {
       const name = column(e);
       return (b) => {
         const i = b.schema.fields.findIndex((f) => f.name === name);

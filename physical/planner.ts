@@ -14,11 +14,12 @@
 import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBatch, Struct, Utf8 } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
-import { type Expr, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
+import { type Expr, explodeStep, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
 import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import type { Dataset } from './dataset.js';
 import { compile, mask, toData, tupleId } from './eval.js';
+import { ExplodeOp } from './explode.js';
 import { FilterOp } from './filter.js';
 import { GroupByOp } from './group-by.js';
 import { WindowOp } from './window.js';
@@ -40,6 +41,7 @@ export interface ScanOutput {
 export function planKeys(path: readonly string[], ds: Dataset): string[] {
   return path.map((name, i) => {
     const at = path.slice(0, i + 1).join('.');
+    if (name.startsWith('#explode')) return `${at}._idx`;
     if (name.startsWith('#')) return `${at}._step`;
     const c = collectionAt(ds.schema, path.slice(0, i + 1));
     return `${at}.${c.key.kind === 'keyed' ? '_id' : '_pos'}`;
@@ -56,6 +58,7 @@ export function leafColumn(e: Expr): string {
     case 'reduce':
     case 'window':
     case 'resample':
+    case 'explode':
       return `$${formatExpr(e)}`;
     case 'step_time':
       return `$timeline${e.timeline.id}.time`;
@@ -81,6 +84,7 @@ function leaves(e: Expr, out: Expr[] = []): Expr[] {
       break;
     case 'resample':
     case 'step_time':
+    case 'explode':
       out.push(e);
       break;
     case 'row':
@@ -125,7 +129,8 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   const ds = ctx.ds;
   const keys = planKeys(path, ds);
   let stream: PhysicalOperator;
-  if (path[path.length - 1]!.startsWith('#')) stream = timelineStream(ctx, path, needs);
+  if (path[path.length - 1]!.startsWith('#explode')) stream = explodeStream(ctx, path, needs);
+  else if (path[path.length - 1]!.startsWith('#')) stream = timelineStream(ctx, path, needs);
   else {
     const stored = keyColumns(ds.schema, path);
     // Own fields of this level.
@@ -276,6 +281,24 @@ function timelineStream(ctx: PlanContext, path: readonly string[], needs: Needs)
   return out ?? stepsStream(ctx, tl, path);
 }
 
+/**
+ * An exploded list's level: the list's level stream with the list as a column, one row per
+ * element (Explode), keyed by the parent's keys and the element's index.
+ */
+function explodeStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
+  const step = path[path.length - 1]!;
+  const e = needs.leaves.find((l): l is Expr & { kind: 'explode' } => l.kind === 'explode' && explodeStep(l.arg) === step);
+  if (!e) throw new PlanError('internal', `no explode for level ${path.join('.')}`);
+  const argLevel = levelOf(e.arg)!;
+  let parent = levelStream(ctx, argLevel.path, needsOf([e.arg], argLevel));
+  const value = leafColumn(e);
+  parent = isLeaf(e.arg) ? withRenamed(parent, leafColumn(e.arg), value) : withComputed(parent, value, e.arg);
+  const keys = planKeys(path, ctx.ds);
+  const cols = [...planKeys(argLevel.path, ctx.ds), value];
+  const narrowed = new ProjectOp(parent, cols.map((c) => pickColumn(parent.schema, c)));
+  return new ExplodeOp(narrowed, value, { indexName: keys[keys.length - 1]! });
+}
+
 /** `stream` with `from` copied as `to` (the order kept). */
 function withRenamed(stream: PhysicalOperator, from: string, to: string): PhysicalOperator {
   if (from === to) return stream;
@@ -330,7 +353,8 @@ function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonl
   return new MergeJoinOp(stream, g, { kind: 'left', ...(fill ? { fill } : {}) });
 }
 
-const isLeaf = (e: Expr): boolean => e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window' || e.kind === 'resample' || e.kind === 'step_time';
+const isLeaf = (e: Expr): boolean =>
+  e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window' || e.kind === 'resample' || e.kind === 'step_time' || e.kind === 'explode';
 
 /** `stream` plus a computed column `name` (all columns and the order kept). */
 function withComputed(stream: PhysicalOperator, name: string, e: Expr, type?: DataType): PhysicalOperator {
