@@ -41,6 +41,12 @@ export const ERROR_CODES = {
   'misaligned-input': 'Zipped streams do not have identical keys (a planner bug or a bad source).',
   'unknown-column': 'A column name does not exist in the schema.',
   'internal': 'A broken invariant inside gyre (a bug).',
+  'unknown-function': 'A function name that the registry (logical/functions.ts) does not know.',
+  'type-mismatch': 'A function, operator or plan node received arguments of types it cannot take (no signature, no implicit cast).',
+  'duplicate-column': 'A plan node would output two columns with the same name.',
+  'conversion-error': 'A CAST failed on a value (TRY_CAST gives NULL instead).',
+  'numeric-overflow': 'Integer arithmetic or a cast overflowed its type.',
+  'cardinality-violation': 'A scalar subquery (single join) returned more than one row for a row.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -155,6 +155,8 @@ export type Plan =
       readonly asof: { readonly left: Scalar; readonly right: Scalar; readonly op: '>=' | '>' | '<=' | '<' } | null;
       /** mark only: name of the Bool column. */
       readonly mark: string | null;
+      /** asof only: keep left rows without a match (ASOF LEFT JOIN); absent means false. */
+      readonly asofLeft?: boolean;
       readonly schema: Schema;
     }
   | { readonly kind: 'aggregate'; readonly input: Plan; readonly groups: readonly NamedScalar[]; readonly aggs: readonly AggregateCall[]; readonly schema: Schema }
