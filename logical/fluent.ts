@@ -14,7 +14,8 @@ import { Type } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
 import { type BinaryOp, type Expr, formatExpr, isAncestorOrSelf, type Level, LevelError, levelOf, reduce, type ReduceFn, type ResampleMethod, type Timeline, type WindowAgg } from './expr.js';
-import type { CollectionNode, DatasetSchema, SchemaNode } from './schema.js';
+import type { LevelPath, RefBase, Roots, TypedTimeline } from './fluent-types.js';
+import type { CollectionNode, DatasetSchema, RootNodes, SchemaNode } from './schema.js';
 
 export type Operand = ExprRef | string | number | bigint | boolean | null;
 
@@ -248,11 +249,11 @@ function keySelection(level: Level, keyNames: KeyNames, key: unknown): Expr {
   return { kind: 'key_in', keys: [keyAt(depth)], tuples: values.map((v) => [v]) };
 }
 
-/** References to a dataset's root collections. */
-export function refs(schema: DatasetSchema): Record<string, CollectionRef> {
+/** References to a dataset's root collections (typed by level when the schema's type is known). */
+export function refs<R extends RootNodes>(schema: DatasetSchema<R>): Roots<R> {
   const out: Record<string, CollectionRef> = {};
   for (const [name, node] of schema.roots) out[name] = collectionRef({ dataset: schema.name, path: [name], filters: [] }, node);
-  return out;
+  return out as Roots<R>;
 }
 
 let timelines = 0;
@@ -267,6 +268,8 @@ export interface TimelineRef {
  * Steps at `fps` per second from 0 to `stop` (exclusive) for every row of `stop`'s level.
  * Timelines are compared by identity: resample siblings to the same one to zip them.
  */
+export function timeline<L extends LevelPath>(opts: { fps: number; stop: RefBase<L> }): TypedTimeline<L>;
+export function timeline(opts: { fps: number; stop: ExprRef }): TimelineRef;
 export function timeline(opts: { fps: number; stop: ExprRef }): TimelineRef {
   if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new PlanError('invalid-argument', `timeline fps must be a positive number, got ${opts.fps}`);
   const level = levelOf(opts.stop.expr);

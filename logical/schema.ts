@@ -11,31 +11,42 @@ import { PlanError } from '../errors.js';
 
 export type SchemaNode = CollectionNode | StructNode | ScalarNode;
 
-export interface ScalarNode {
+/** Field nodes by name; the builders keep the literal record in a type parameter (typed fluent references). */
+export type FieldNodes = { readonly [name: string]: SchemaNode };
+
+export interface ScalarNode<T extends DataType = DataType> {
   readonly kind: 'scalar';
-  readonly type: DataType;
+  readonly type: T;
   /** Shape of a fixed-shape tensor stored as a fixed-size list, for printing. */
   readonly shape?: readonly (number | string)[];
   readonly doc?: string;
 }
 
-export interface StructNode {
+export interface StructNode<F extends FieldNodes = FieldNodes> {
   readonly kind: 'struct';
   readonly fields: ReadonlyMap<string, SchemaNode>;
+  /** Type-level only: the fields as written (never set at runtime). */
+  readonly __fields?: F;
 }
 
-export interface CollectionNode {
+export interface CollectionNode<F extends FieldNodes = FieldNodes> {
   readonly kind: 'collection';
   /** Keyed by `_id` of this type, or positional (`_pos`, u64 from 0). */
   readonly key: { readonly kind: 'keyed'; readonly type: DataType } | { readonly kind: 'positional' };
   readonly fields: ReadonlyMap<string, SchemaNode>;
   readonly doc?: string;
+  /** Type-level only: the fields as written (never set at runtime). */
+  readonly __fields?: F;
 }
 
-export interface DatasetSchema {
+export type RootNodes = { readonly [name: string]: CollectionNode };
+
+export interface DatasetSchema<R extends RootNodes = RootNodes> {
   readonly name: string;
   /** Root collections. */
   readonly roots: ReadonlyMap<string, CollectionNode>;
+  /** Type-level only: the roots as written (never set at runtime). */
+  readonly __roots?: R;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -47,28 +58,28 @@ export function checkFieldName(name: string): string {
   return name;
 }
 
-export const scalar = (type: DataType, opts: { shape?: readonly (number | string)[]; doc?: string } = {}): ScalarNode => ({ kind: 'scalar', type, ...opts });
+export const scalar = <T extends DataType>(type: T, opts: { shape?: readonly (number | string)[]; doc?: string } = {}): ScalarNode<T> => ({ kind: 'scalar', type, ...opts });
 
-export const struct = (fields: Record<string, SchemaNode>): StructNode => ({
+export const struct = <F extends FieldNodes>(fields: F): StructNode<F> => ({
   kind: 'struct',
   fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
 });
 
-export const keyed = (idType: DataType, fields: Record<string, SchemaNode>, doc?: string): CollectionNode => ({
+export const keyed = <F extends FieldNodes>(idType: DataType, fields: F, doc?: string): CollectionNode<F> => ({
   kind: 'collection',
   key: { kind: 'keyed', type: idType },
   fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
   ...(doc === undefined ? {} : { doc }),
 });
 
-export const positional = (fields: Record<string, SchemaNode>, doc?: string): CollectionNode => ({
+export const positional = <F extends FieldNodes>(fields: F, doc?: string): CollectionNode<F> => ({
   kind: 'collection',
   key: { kind: 'positional' },
   fields: new Map(Object.entries(fields).map(([k, v]) => [checkFieldName(k), v])),
   ...(doc === undefined ? {} : { doc }),
 });
 
-export function datasetSchema(name: string, roots: Record<string, CollectionNode>): DatasetSchema {
+export function datasetSchema<R extends RootNodes>(name: string, roots: R): DatasetSchema<R> {
   return { name, roots: new Map(Object.entries(roots).map(([k, v]) => [checkFieldName(k), v])) };
 }
 

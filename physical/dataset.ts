@@ -11,8 +11,9 @@ import { Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFro
 
 import { PlanError } from '../errors.js';
 import { type Expr, formatExpr } from '../logical/expr.js';
+import type { Roots } from '../logical/fluent-types.js';
 import { type CollectionRef, ExprRef, refs } from '../logical/fluent.js';
-import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
+import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, type RootNodes, nodeType, type SchemaNode } from '../logical/schema.js';
 import { fieldFromJSON, fieldToJSON, type FieldJSON } from '../storage/tables/arrow-json.js';
 import type { Database } from '../storage/tables/catalog.js';
 import { Table } from '../storage/tables/table.js';
@@ -112,10 +113,10 @@ interface Pending {
   replace: unknown[][];
 }
 
-export class Dataset {
+export class Dataset<R extends RootNodes = RootNodes> {
   private constructor(
     readonly db: Database,
-    readonly schema: DatasetSchema,
+    readonly schema: DatasetSchema<R>,
     private readonly core: TableCore,
     private readonly tables: Map<string, Table>,
   ) {}
@@ -124,7 +125,7 @@ export class Dataset {
    * Opens a dataset, creating it with `schema` when missing. An existing dataset keeps its
    * stored schema (a given schema must then have the same collections).
    */
-  static async open(db: Database, name: string, opts: { schema?: DatasetSchema; project?: string } = {}): Promise<Dataset> {
+  static async open<R extends RootNodes = RootNodes>(db: Database, name: string, opts: { schema?: DatasetSchema<R>; project?: string } = {}): Promise<Dataset<R>> {
     const create = opts.schema && {
       collections: collectionPaths(opts.schema).map((p) => ({ path: p.join('.'), keyFields: keyFieldsOf(opts.schema!, p), structGroups: null })),
       meta: { schema: schemaToJSON(opts.schema) },
@@ -141,11 +142,14 @@ export class Dataset {
       if (!coll) throw new PlanError('table-corrupt', `dataset ${name} has no stored collection ${path}`);
       tables.set(path, Table.ofCollection(core, coll));
     }
-    return new Dataset(db, schema, core, tables);
+    return new Dataset<R>(db, schema as DatasetSchema<R>, core, tables);
   }
 
-  /** References to the root collections (`ds.collections.scenes.clips.duration`). */
-  get collections(): Record<string, CollectionRef> {
+  /**
+   * References to the root collections (`ds.collections.scenes.clips.duration`), typed by level
+   * when the dataset was opened with a schema built in code.
+   */
+  get collections(): Roots<R> {
     return refs(this.schema);
   }
 
