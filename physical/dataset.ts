@@ -161,13 +161,79 @@ export class Dataset<R extends RootNodes = RootNodes> {
   }
 
   /**
-   * Upserts nested records of a root collection (each with `_id`, fields, structs and child
-   * collections as arrays) in one transaction.
+   * Upserts into a collection, in one transaction:
+   *  - `write('scenes', records)`: nested records of a root collection (`_id`, fields, structs,
+   *    child collections as arrays; a positional child given for a parent replaces its rows);
+   *  - `write(scenes.get('s1').clips.get('c1').frames, rows)`: records or an Arrow table under
+   *    one pinned parent (positional collections are replaced whole);
+   *  - `write('scenes.clips.frames', arrowTable)`: a bulk upsert of rows that carry their full
+   *    key (`scenes._id`, `clips._id`, `_pos`), copied column by column;
+   *  - `write('scenes', async (w) => { w.put(record); … })`: a scoped writer, flushed as one
+   *    transaction when the function returns (nothing is written if it throws).
    */
-  async write(root: string, records: readonly Rec[]): Promise<CommitInfo> {
-    return this.writeScoped(async (w) => {
-      for (const r of records) w.put([root], [], r);
+  async write(target: string | CollectionRef, data: readonly Rec[] | ArrowTable | ((w: ScopedWriter) => Promise<void> | void)): Promise<CommitInfo> {
+    const { path, parent } = this.target(target);
+    const node = collectionAt(this.schema, path);
+    if (typeof data === 'function') {
+      if (!parent) throw new PlanError('invalid-argument', `write(${path.join('.')}): pin every ancestor with get(key) for a scoped write below a root`);
+      return this.writeScoped(async (w) => {
+        let pos = 0;
+        if (node.key.kind === 'positional') w.replace(path, parent);
+        await data({ put: (r: Rec) => w.put(path, parent, r, pos++), nested: w });
+      });
+    }
+    if (data instanceof ArrowTable) {
+      const keys = keyFieldsOf(this.schema, path);
+      if (keys.every((k) => data.schema.fields.some((f) => f.name === k.name))) return this.writeKeyed(path, data);
+      if (!parent) throw new PlanError('invalid-argument', `write(${path.join('.')}): give the key columns ${keys.map((k) => k.name).join(', ')}, or pin the parent with get()`);
+      return this.writeScoped((w) => w.putTable(path, parent, data));
+    }
+    if (!parent) throw new PlanError('invalid-argument', `write(${path.join('.')}): pin every ancestor with get(key) to write records below a root`);
+    return this.writeScoped((w) => {
+      if (node.key.kind === 'positional') w.replace(path, parent);
+      data.forEach((r, i) => w.put(path, parent, r, i));
     });
+  }
+
+  /** The collection path of a write target and its parent key (null when an ancestor is not pinned). */
+  private target(t: string | CollectionRef): { path: string[]; parent: unknown[] | null } {
+    if (typeof t === 'string') {
+      const path = t.split('.');
+      collectionAt(this.schema, path);
+      return { path, parent: path.length === 1 ? [] : null };
+    }
+    const path = [...t.level.path];
+    const parent: unknown[] = [];
+    for (let d = 0; d < path.length - 1; d++) {
+      const pin = t.level.filters.find((f) => f.depth === d && f.pred.kind === 'key_in' && f.pred.keys.length === 1 && f.pred.tuples.length === 1);
+      if (!pin || pin.pred.kind !== 'key_in') return { path, parent: null };
+      parent.push(pin.pred.tuples[0]![0]);
+    }
+    return { path, parent };
+  }
+
+  /** A bulk upsert of rows carrying their full key, column by column. */
+  private async writeKeyed(path: readonly string[], data: ArrowTable): Promise<CommitInfo> {
+    const node = collectionAt(this.schema, path);
+    const keys = keyFieldsOf(this.schema, path);
+    const values = valueFields(node).filter((f) => data.schema.fields.some((x) => x.name === f.name));
+    for (const f of data.schema.fields) {
+      if (!keys.some((k) => k.name === f.name) && !node.fields.has(f.name)) throw new PlanError('unknown-column', `${path.join('.')} has no field "${f.name}"`);
+    }
+    const fields = [...keys, ...values];
+    const txn = await this.table(collectionPaths(this.schema)[0]!.join('.')).txn();
+    try {
+      const writer = txn.collection(path.join('.'));
+      for (const b of data.batches) {
+        const cols = fields.map((f) => b.getChild(f.name)!.data[0]!);
+        const schema = new Schema(fields.map((f, i) => new Field(f.name, cols[i]!.type, f.nullable)));
+        await writer.write(new Batch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: cols })));
+      }
+      return await txn.commit();
+    } catch (e) {
+      await txn.abort();
+      throw e;
+    }
   }
 
   /**
@@ -424,6 +490,12 @@ export class DatasetScan {
   }
 }
 
+/** What a scoped write's function receives: `put` a record of the target collection, or use the nested writer. */
+export interface ScopedWriter {
+  put(record: Rec): void;
+  readonly nested: NestedWriter;
+}
+
 /** Collects nested records into per-collection rows. */
 export class NestedWriter {
   /** @internal */
@@ -435,6 +507,18 @@ export class NestedWriter {
     let p = this.pending.get(path);
     if (!p) this.pending.set(path, (p = { keys: [], rows: [], replace: [] }));
     return p;
+  }
+
+  /** Marks the positional rows under `parentKey` for replacement (a prefix delete before the new rows). */
+  replace(path: readonly string[], parentKey: readonly unknown[]): void {
+    this.slot(path.join('.')).replace.push([...parentKey]);
+  }
+
+  /** Puts the rows of an Arrow table (value columns, plus `_id` for keyed collections) under one parent. */
+  putTable(path: readonly string[], parentKey: readonly unknown[], table: ArrowTable): void {
+    const node = collectionAt(this.schema, path);
+    if (node.key.kind === 'positional') this.replace(path, parentKey);
+    table.toArray().forEach((row: { toJSON(): Rec }, i) => this.put(path, parentKey, row.toJSON(), i));
   }
 
   /** Puts one record of the collection at `path` under the parent key `parentKey`. */
