@@ -179,7 +179,7 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
       stream = withComputed(stream, `$arg${leafColumn(w)}`, w.arg);
       column = `$arg${leafColumn(w)}`;
     }
-    const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)(Array.from(v.toArray() as ArrayLike<unknown>)), type: new Float64(), name: 'fn' };
+    const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: new Float64(), name: 'fn' };
     stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
   }
   return stream;
@@ -273,7 +273,7 @@ function timelineStream(ctx: PlanContext, path: readonly string[], needs: Needs)
     src = r.source.kind === 'row' ? withStruct(src, value, r.source) : isLeaf(r.source) ? withRenamed(src, leafColumn(r.source), value) : withComputed(src, value, r.source);
     const srcType = src.schema.fields.find((f) => f.name === value)!.type;
     const method: ResampleMethod =
-      typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)(Array.from(v.toArray() as ArrayLike<unknown>)), type: srcType, name: 'fn' } : r.method;
+      typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: srcType, name: 'fn' } : r.method;
     let res: PhysicalOperator = new ResampleOp(stepsStream(ctx, tl, path), src, { prefixKeys: parentKeys, on: '$on', method, columns: [value], time });
     if (out !== null) res = dropColumn(res, time);
     out = out === null ? res : new ZipOp(out, res);
@@ -346,7 +346,7 @@ function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonl
   }
   const reduce: Reducer =
     r.fn === 'any' ? { any: (v) => Uint8Array.from(v.toArray() as ArrayLike<number>, (x) => (x ? 1 : 0)) }
-    : r.fn === 'agg' ? { fn: (v) => r.fn2!(Array.from(v.toArray() as ArrayLike<unknown>)), type: new Float64(), name: 'agg' }
+    : r.fn === 'agg' ? { fn: (v) => r.fn2!([...(v as Iterable<unknown>)]), type: new Float64(), name: 'agg' }
     : r.fn;
   const g = new GroupByOp(inner, planKeys(r.to, ctx.ds), [{ column, reduce, as: out }]);
   const fill = r.fn === 'count' ? { [out]: 0n } : r.fn === 'list' ? { [out]: [] } : r.fn === 'any' ? { [out]: false } : undefined;

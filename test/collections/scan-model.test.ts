@@ -12,7 +12,7 @@ import { Float64, Utf8 } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { CollectionRef, ExprRef } from '../../logical/fluent.js';
+import { type CollectionRef, type ExprRef, timeline } from '../../logical/fluent.js';
 import { datasetSchema, keyed, positional, scalar } from '../../logical/schema.js';
 import { Dataset } from '../../physical/dataset.js';
 import { open } from '../../storage/tables/catalog.js';
@@ -101,6 +101,86 @@ describe('dataset scans vs a naive reference', () => {
         await ds.close();
       }),
       { numRuns: 25, seed: 20261122, endOnFailure: true },
+    );
+  });
+
+  it('timelines, every resample method, and rolling windows', async () => {
+    const tsDet = fc.record({ q: fc.integer({ min: 0, max: 28 }), confidence: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }) });
+    const clipArb = fc.record({ duration: fc.integer({ min: 1, max: 6 }), dets: fc.array(tsDet, { maxLength: 8 }) });
+    const treeTs = fc.array(fc.array(clipArb, { maxLength: 3 }), { maxLength: 3 });
+    const fps = 2;
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(treeTs, async (tree) => {
+        const dir = mkdtempSync(join(tmpdir(), 'gyre-scanmodel-tl-'));
+        dirs.push(dir);
+        const db = await open(dir);
+        const tsSchema = datasetSchema(`t${n}`, {
+          scenes: keyed(new Utf8(), {
+            clips: keyed(new Utf8(), {
+              duration: scalar(new Float64()),
+              detections: positional({ ts: scalar(new Float64()), confidence: scalar(new Float64()) }),
+            }),
+          }),
+        });
+        const ds = await Dataset.open(db, `t${n++}`, { schema: tsSchema });
+        // ts on a quarter-second grid (bin edges and duplicates), sorted within each clip.
+        const model = tree.map((clipsIn, si) => ({
+          _id: `s${si}`,
+          clips: clipsIn.map((c, ci) => ({
+            _id: `c${ci}`,
+            duration: c.duration,
+            detections: [...c.dets].sort((a, b) => a.q - b.q).map((d) => ({ ts: d.q / 4, confidence: d.confidence })),
+          })),
+        }));
+        if (model.length) await ds.write('scenes', model);
+        const { scenes } = ds.collections;
+        const clips = scenes.clips, dets = clips.detections;
+        const tl = timeline({ fps, stop: clips.duration });
+        const methods = { first: 'first', ffill: 'ffill', list: 'list', mean: 'mean', sum: 'sum', max: (xs: readonly unknown[]) => xs.reduce<number | null>((m, x) => (x === null ? m : m === null ? (x as number) : Math.max(m, x as number)), null) } as const;
+        const items: Record<string, ExprRef> = { time: tl.time };
+        for (const [k, m] of Object.entries(methods)) items[k] = dets.confidence.resample(tl, { on: dets.ts, method: m });
+        const got = (await ds.scan([items]).toArrow()).toArray().map((r) => {
+          const o = (r as { toJSON(): Record<string, unknown> }).toJSON();
+          return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v && typeof v === 'object' && 'toArray' in v ? [...(v as Iterable<unknown>)] : v)]));
+        });
+        const want: Record<string, unknown>[] = [];
+        for (const s of model) {
+          for (const c of s.clips) {
+            const steps = Math.ceil(c.duration * fps);
+            for (let i = 0; i < steps; i++) {
+              const lo = i / fps, hi = (i + 1) / fps;
+              const inBin = c.detections.filter((d) => d.ts >= lo && d.ts < hi).map((d) => d.confidence);
+              const valid = inBin.filter((x): x is number => x !== null);
+              const before = c.detections.filter((d) => d.ts <= lo);
+              want.push({
+                time: lo,
+                first: inBin.length ? inBin[0] : null,
+                ffill: before.length ? before[before.length - 1]!.confidence : null,
+                list: inBin,
+                mean: valid.length ? round(valid.reduce((a, b) => a + b, 0) / valid.length) : null,
+                sum: valid.length ? valid.reduce((a, b) => a + b, 0) : null,
+                max: valid.length ? Math.max(...valid) : null,
+              });
+            }
+          }
+        }
+        expect(got).toEqual(want);
+        // Rolling windows never cross a clip.
+        const roll = (await ds.scan([{ r: dets.confidence.rolling({ before: 1, after: 2, agg: 'sum' }) }]).toArrow()).toArray().map((r) => round((r as { r: unknown }).r));
+        expect(roll).toEqual(
+          model.flatMap((s) =>
+            s.clips.flatMap((c) =>
+              c.detections.map((_, i) => {
+                const w = c.detections.slice(Math.max(0, i - 1), i + 3).map((d) => d.confidence).filter((x): x is number => x !== null);
+                return w.length ? w.reduce((a, b) => a + b, 0) : null;
+              }),
+            ),
+          ),
+        );
+        await ds.close();
+      }),
+      { numRuns: 30, seed: 20261123, endOnFailure: true },
     );
   });
 });
