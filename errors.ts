@@ -40,6 +40,10 @@ export const ERROR_CODES = {
   'unsorted-input': 'An operator that needs key-sorted input received rows out of order (a planner bug or a bad source).',
   'misaligned-input': 'Zipped streams do not have identical keys (a planner bug or a bad source).',
   'unknown-column': 'A column name does not exist in the schema.',
+  'duckdb-unsupported-type': 'An Arrow type DuckDB cannot hold, or a DuckDB type gyre cannot read (the message names the column and the type).',
+  'duckdb-unsupported-source': 'A source a lazy DuckDB view cannot read from a worker thread (a custom object store, expressions holding JS functions): copy it with `materialize: true`.',
+  'duckdb-connection-closed': 'The DuckDB connection was closed.',
+  'duckdb-error': "DuckDB rejected a statement or failed while running it (the message carries DuckDB's).",
   'internal': 'A broken invariant inside gyre (a bug).',
   'unknown-function': 'A function name that the registry (logical/functions.ts) does not know.',
   'type-mismatch': 'A function, operator or plan node received arguments of types it cannot take (no signature, no implicit cast).',
@@ -47,6 +51,8 @@ export const ERROR_CODES = {
   'conversion-error': 'A CAST failed on a value (TRY_CAST gives NULL instead).',
   'numeric-overflow': 'Integer arithmetic or a cast overflowed its type.',
   'cardinality-violation': 'A scalar subquery (single join) returned more than one row for a row.',
+  'sql-lex': 'SQL text has characters that form no token: a stray character, or a string, quoted name or comment that is never closed.',
+  'sql-syntax': 'SQL text does not follow the grammar; the message says what was expected where (line:column, caret excerpt, "did you mean").',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

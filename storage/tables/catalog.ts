@@ -6,7 +6,9 @@
  */
 import { type DataType, Field, Schema } from 'apache-arrow';
 
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError, isErrorCode } from '../../errors.js';
+import type { DuckDBBatches, FromDuckDBOptions } from '../duckdb/index.js';
 import { LocalStore } from '../object-store/local-store.js';
 import type { ObjectStore } from '../object-store/object-store.js';
 import { S3Store, type S3StoreOptions } from '../object-store/s3-store.js';
@@ -261,6 +263,14 @@ export class Database {
       return datasets.splice(i, 1)[0]!;
     });
     await this.deleteTableData(gone.id);
+  }
+
+  /**
+   * Runs a DuckDB query and streams its result as Arrow RecordBatches (a source for
+   * `table.write(...)`, scans and SQL). See README "DuckDB interop".
+   */
+  async fromDuckDB(connection: DuckDBConnection, sql: string, opts: FromDuckDBOptions = {}): Promise<DuckDBBatches> {
+    return (await import('../duckdb/index.js')).fromDuckDB(connection, sql, opts);
   }
 
   /** Closes the open tables' files. */

@@ -22,6 +22,8 @@ import {
   type VersionDoc,
 } from './manifest.js';
 import { Key, type ScanOptions, Snapshot } from './snapshot.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBExport, TableViewScan, ToDuckDBOptions } from '../duckdb/index.js';
 import { type AsOf, clusterBySpan, type CollectionCore, type GroupState, priorityOf, TableCore } from './table-core.js';
 import { type CollectionWriter, type CommitInfo, keysToBlock, type KeysInput, SLICE_ROWS, Transaction, type TxnWriteOptions, type WriteInput } from './transaction.js';
 
@@ -134,6 +136,11 @@ export class Table {
   /** This table's storage (shared by the collections of a dataset). @internal */
   get storage(): TableCore {
     return this.core;
+  }
+
+  /** The collection path of a dataset's table ('' for a plain table). @internal */
+  get collectionPath(): string {
+    return this.cc.path;
   }
 
   get identifier(): string {
@@ -348,6 +355,16 @@ export class Table {
 
   async close(): Promise<void> {
     await this.core.close();
+  }
+
+  /**
+   * Exposes the table to DuckDB: a lazy view reading only the columns a query uses (default), or
+   * a DuckDB table loaded with `materialize: true`. `scan` narrows the rows (where, prefix,
+   * limit, asof). See README "DuckDB interop".
+   */
+  async toDuckDB(connection: DuckDBConnection, opts: ToDuckDBOptions & { readonly scan?: TableViewScan } = {}): Promise<DuckDBExport> {
+    const duck = await import('../duckdb/index.js');
+    return duck.toDuckDB(connection, duck.tableSource(this, opts.scan), opts);
   }
 }
 

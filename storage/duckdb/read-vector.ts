@@ -1,0 +1,172 @@
+/**
+ * DuckDB vectors → Arrow: reads the rows of a DuckDB result vector into Arrow Data of the
+ * canonical type `arrowTypeOf` gives. DuckDB's memory is only valid until the next chunk is
+ * fetched, so every buffer is copied once (fixed-width values and validity with one `set`).
+ *
+ * Strings of at most 12 bytes are read from their inline 16-byte slots; longer ones through the
+ * pointer in the slot (one native call each).
+ */
+import duckdb from '@duckdb/node-bindings';
+import { type Data, type DataType, makeData } from 'apache-arrow';
+import { type DuckDBType, DuckDBTypeId, STRUCT } from '@duckdb/node-api';
+
+import { takeData } from '../arrow/take.js';
+import { arrowTypeOf } from './types.js';
+import { decimalBytes } from './write-vector.js';
+
+type Vec = duckdb.Vector;
+
+/** A copy of the first `bytes` bytes of the vector's data (8-byte aligned). */
+function dataCopy(vec: Vec, bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  if (bytes > 0) out.set(duckdb.vector_get_data(vec, bytes).subarray(0, bytes));
+  return out;
+}
+
+interface Validity {
+  bits: Uint8Array | null;
+  nullCount: number;
+}
+
+function readValidity(vec: Vec, n: number): Validity {
+  if (n === 0) return { bits: null, nullCount: 0 };
+  const words = duckdb.vector_get_validity(vec, Math.ceil(n / 64) * 8);
+  if (!words) return { bits: null, nullCount: 0 };
+  const bytes = (n + 7) >> 3;
+  const bits = new Uint8Array(bytes);
+  bits.set(words.subarray(0, bytes));
+  if (n & 7) bits[bytes - 1]! &= (1 << (n & 7)) - 1;
+  let valid = 0;
+  for (let k = 0; k < bytes; k++) valid += POPCOUNT[bits[k]!]!;
+  const nullCount = n - valid;
+  return nullCount === 0 ? { bits: null, nullCount: 0 } : { bits, nullCount };
+}
+
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let c = 0;
+  for (let x = b; x; x >>= 1) c += x & 1;
+  return c;
+});
+
+const isValid = (bits: Uint8Array | null, i: number): boolean => !bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1;
+
+const FIXED: Partial<Record<DuckDBTypeId, number>> = {
+  [DuckDBTypeId.TINYINT]: 1,
+  [DuckDBTypeId.UTINYINT]: 1,
+  [DuckDBTypeId.SMALLINT]: 2,
+  [DuckDBTypeId.USMALLINT]: 2,
+  [DuckDBTypeId.INTEGER]: 4,
+  [DuckDBTypeId.UINTEGER]: 4,
+  [DuckDBTypeId.DATE]: 4,
+  [DuckDBTypeId.FLOAT]: 4,
+  [DuckDBTypeId.BIGINT]: 8,
+  [DuckDBTypeId.UBIGINT]: 8,
+  [DuckDBTypeId.DOUBLE]: 8,
+  [DuckDBTypeId.TIME]: 8,
+  [DuckDBTypeId.TIME_NS]: 8,
+  [DuckDBTypeId.TIMESTAMP]: 8,
+  [DuckDBTypeId.TIMESTAMP_S]: 8,
+  [DuckDBTypeId.TIMESTAMP_MS]: 8,
+  [DuckDBTypeId.TIMESTAMP_NS]: 8,
+  [DuckDBTypeId.TIMESTAMP_TZ]: 8,
+};
+
+/** Rows [0, n) of a DuckDB vector of `type` as Arrow Data (`column` names it in errors). */
+export function readVector(vec: Vec, type: DuckDBType, n: number, column: string): Data {
+  const arrow = arrowTypeOf(type, column);
+  if (type.typeId === DuckDBTypeId.SQLNULL) return makeData({ type: arrow, length: n, nullCount: n } as never);
+  const { bits, nullCount } = readValidity(vec, n);
+  const base = { type: arrow, length: n, nullCount, nullBitmap: bits };
+  const width = FIXED[type.typeId];
+  if (width !== undefined) {
+    const raw = dataCopy(vec, n * width);
+    const Ctor = (arrow as unknown as { ArrayType: new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView }).ArrayType;
+    return makeData({ ...base, data: new Ctor(raw.buffer as ArrayBuffer, 0, n) } as never);
+  }
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN: {
+      const raw = duckdb.vector_get_data(vec, n);
+      const out = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) if (raw[i]) out[i >> 3]! |= 1 << (i & 7);
+      return makeData({ ...base, data: out } as never);
+    }
+    case DuckDBTypeId.DECIMAL: {
+      const bytes = decimalBytes(type.width);
+      const raw = dataCopy(vec, n * bytes);
+      if (bytes === 16) return makeData({ ...base, data: new Uint32Array(raw.buffer, 0, 4 * n) } as never);
+      const out = new Uint32Array(4 * n);
+      const src = bytes === 8 ? new Int32Array(raw.buffer, 0, 2 * n) : bytes === 4 ? new Int32Array(raw.buffer, 0, n) : new Int16Array(raw.buffer, 0, n);
+      for (let i = 0; i < n; i++) {
+        const lo = bytes === 8 ? src[2 * i]! : src[i]!;
+        const hi = bytes === 8 ? src[2 * i + 1]! : lo >> 31;
+        const sign = hi >> 31;
+        out[4 * i] = lo;
+        out[4 * i + 1] = hi;
+        out[4 * i + 2] = sign;
+        out[4 * i + 3] = sign;
+      }
+      return makeData({ ...base, data: out } as never);
+    }
+    case DuckDBTypeId.VARCHAR:
+    case DuckDBTypeId.BLOB:
+      return readStrings(vec, base, bits, n);
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.MAP: {
+      const entries = new BigUint64Array(dataCopy(vec, n * 16).buffer);
+      const size = duckdb.list_vector_get_size(vec);
+      const childType = type.typeId === DuckDBTypeId.LIST ? type.valueType : STRUCT({ key: type.keyType, value: type.valueType });
+      let child = readVector(duckdb.list_vector_get_child(vec), childType, size, `${column}[]`);
+      const offs = new Int32Array(n + 1);
+      let contiguous = true;
+      for (let i = 0; i < n; i++) {
+        const len = isValid(bits, i) ? Number(entries[2 * i + 1]) : 0;
+        if (len > 0 && Number(entries[2 * i]) !== offs[i]) contiguous = false;
+        offs[i + 1] = offs[i]! + len;
+      }
+      if (!contiguous) {
+        // Entries out of order (or shared): gather the children into list order.
+        const idx = new Uint32Array(offs[n]!);
+        for (let i = 0, at = 0; i < n; i++) {
+          const len = offs[i + 1]! - offs[i]!;
+          const s = Number(entries[2 * i]);
+          for (let k = 0; k < len; k++) idx[at++] = s + k;
+        }
+        child = takeData(child, idx);
+      } else if (child.length !== offs[n]) child = child.slice(0, offs[n]!);
+      if (type.typeId === DuckDBTypeId.MAP) child = child.clone((arrow as DataType).children[0]!.type as DataType);
+      return makeData({ ...base, valueOffsets: offs, child } as never);
+    }
+    case DuckDBTypeId.ARRAY: {
+      const child = readVector(duckdb.array_vector_get_child(vec), type.valueType, n * type.length, `${column}[]`);
+      return makeData({ ...base, child } as never);
+    }
+    case DuckDBTypeId.STRUCT: {
+      const children = type.entryTypes.map((t, k) => readVector(duckdb.struct_vector_get_child(vec, k), t, n, `${column}.${type.entryNames[k]!}`));
+      return makeData({ ...base, children } as never);
+    }
+    default:
+      // arrowTypeOf has already refused every other type.
+      throw new Error(`unreachable: ${type.toString()}`);
+  }
+}
+
+function readStrings(vec: Vec, base: object, bits: Uint8Array | null, n: number): Data {
+  const slots = duckdb.vector_get_data(vec, n * 16);
+  const lengths = new Uint32Array(n);
+  const dv = new DataView(slots.buffer, slots.byteOffset, n * 16);
+  const offs = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const len = isValid(bits, i) ? dv.getUint32(16 * i, true) : 0;
+    lengths[i] = len;
+    offs[i + 1] = offs[i]! + len;
+  }
+  const out = new Uint8Array(offs[n]!);
+  for (let i = 0; i < n; i++) {
+    const len = lengths[i]!;
+    if (len === 0) continue;
+    const at = offs[i]!;
+    if (len <= 12) for (let k = 0, o = 16 * i + 4; k < len; k++, o++) out[at + k] = slots[o]!;
+    else out.set(duckdb.get_data_from_pointer(slots.buffer as ArrayBuffer, slots.byteOffset + 16 * i + 8, len), at);
+  }
+  return makeData({ ...base, valueOffsets: offs, data: out } as never);
+}
