@@ -150,7 +150,8 @@ export class ResampleOp extends BaseOperator {
         for (let i = 0; i < n - 1; i++) {
           const sameNext = compareKeys(K, i, K, i + 1) === 0;
           if (sameNext && tv[i + 1]! < tv[i]!) unsortedTime();
-          await walker.step(K, i, tv[i]!, sameNext ? tv[i + 1]! : tv[i]! + width(tv[i]!, prev), Number.isNaN(prev));
+          const wait = walker.step(K, i, tv[i]!, sameNext ? tv[i + 1]! : tv[i]! + width(tv[i]!, prev), Number.isNaN(prev));
+          if (wait) await wait;
           prev = sameNext ? tv[i]! : NaN;
         }
         if (n > 1) piece(tlNames.map((c) => columnOf(tb, c, 'Resample').slice(0, n - 1)), n - 1);
@@ -179,6 +180,10 @@ class SourceWalker {
   private colsOf: RecordBatch | null = null;
   private cols: Data[] = [];
   private onData: Data | null = null;
+  /** The run of equal parent keys [runFrom, runTo) of batch runBatch last found. */
+  private runBatch: RecordBatch | null = null;
+  private runFrom = 0;
+  private runTo = 0;
 
   constructor(
     private readonly S: KeyCursor,
@@ -188,17 +193,30 @@ class SourceWalker {
     private readonly ffill: boolean,
   ) {}
 
-  /** One timeline step of parent PK[pr] with bin [a, b); `first`: the parent's first step. */
-  async step(PK: KeyBlock, pr: number, a: number, b: number, first: boolean): Promise<void> {
-    const S = this.S;
+  /**
+   * One timeline step of parent PK[pr] with bin [a, b); `first`: the parent's first step. Returns a
+   * promise only when the source must load a batch first (most steps need none: no await per step).
+   */
+  step(PK: KeyBlock, pr: number, a: number, b: number, first: boolean): Promise<void> | undefined {
     if (first) {
       this.onPrev = -Infinity;
       if (this.ffill) for (const acc of this.accs) (acc as SelectAcc).reset();
     }
+    return this.walk(PK, pr, a, b) ? undefined : this.stepAfterLoad(PK, pr, a, b);
+  }
+
+  private async stepAfterLoad(PK: KeyBlock, pr: number, a: number, b: number): Promise<void> {
+    do await this.S.load();
+    while (!this.walk(PK, pr, a, b));
+  }
+
+  /** Walks the source through one step and closes it; false when the next source batch is needed first. */
+  private walk(PK: KeyBlock, pr: number, a: number, b: number): boolean {
+    const S = this.S;
     for (;;) {
       if (!S.hasRow) {
-        if (S.done || !(await S.load())) break;
-        continue;
+        if (S.done) break;
+        return false;
       }
       const c = compareKeys(S.keys, S.row, PK, pr);
       if (c < 0) {
@@ -206,10 +224,17 @@ class SourceWalker {
         continue;
       }
       if (c > 0) break;
-      const e = S.runEnd(S.row);
+      // A parent's rows are one run: its end is found once, not again for every step.
+      if (this.runBatch !== S.batch || S.row < this.runFrom || S.row >= this.runTo) {
+        this.runBatch = S.batch;
+        this.runFrom = S.row;
+        this.runTo = S.runEnd(S.row);
+      }
+      const e = this.runTo;
       if (this.scan(S.row, e, a, b) < e || e < S.length) break;
     }
     for (const acc of this.accs) acc.close();
+    return true;
   }
 
   /** Consumes rows [from, e) of the current source batch that belong to the step; returns where it stopped. */

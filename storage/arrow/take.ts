@@ -49,7 +49,10 @@ export function takeData(data: Data, idx: Uint32Array): Data {
       const out = new Uint8Array(total);
       for (let i = 0; i < n; i++) {
         const r = idx[i]!;
-        out.set(vals.subarray(offs[r]!, offs[r + 1]!), outOffs[i]!);
+        const s = offs[r]!, e = offs[r + 1]!;
+        // Short values (ids, labels) byte by byte: a subarray per row costs more than the copy.
+        if (e - s <= 32) for (let k = s, o = outOffs[i]!; k < e; k++, o++) out[o] = vals[k]!;
+        else out.set(vals.subarray(s, e), outOffs[i]!);
       }
       return makeData({ ...base, valueOffsets: outOffs, data: out } as never);
     }
