@@ -65,6 +65,11 @@ FROM rgb
 LEFT JOIN dets ON dets.scene_id = rgb.scene_id AND dets.clip_id = rgb.clip_id AND dets.step = rgb.step
 LEFT JOIN au ON au.scene_id = rgb.scene_id AND au.clip_id = rgb.clip_id AND au.step = rgb.step`;
 
+/** CPU time of the process so far (every thread), seconds. */
+const cpuSeconds = (): number => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+};
 const toNumbers = (r: Record<string, unknown>): Checksum => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]));
 
 let result: Record<string, unknown>;
@@ -88,6 +93,7 @@ if (cmd === 'load') {
   const db = await DuckDBInstance.create(dbPath!, { access_mode: 'READ_ONLY' });
   const c = await db.connect();
   const base = process.memoryUsage().rss;
+  const cpu0 = cpuSeconds();
   const t0 = now();
   const r = await c.stream(sql);
   let rows = 0;
@@ -97,6 +103,7 @@ if (cmd === 'load') {
     rows += chunk.rowCount;
   }
   const seconds = (now() - t0) / 1000;
+  const cpu = cpuSeconds() - cpu0;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const c0 = now();
   const check = await c.runAndReadAll(cmd === 'a' ? sqlChecksumA(sql) : sqlChecksumB(sql));
@@ -104,6 +111,6 @@ if (cmd === 'load') {
   const checksum = toNumbers(check.getRowObjectsJS()[0] as Record<string, unknown>);
   c.closeSync();
   db.closeSync();
-  result = { seconds, rows, checkSeconds, checksum, baseRss: base, peakRss, variant };
+  result = { seconds, rows, checkSeconds, checksum, baseRss: base, peakRss, variant, cpu };
 } else throw new Error(`unknown command ${cmd}`);
 console.log(JSON.stringify(result));

@@ -11,6 +11,7 @@
  */
 import { Binary, Float32, Float64, Utf8 } from 'apache-arrow';
 
+import { native } from '../native/index.js';
 import { type CollectionRef, Dataset, datasetSchema, type ExprRef, keyed, open, positional, scalar, timeline } from '../index.js';
 import { addA, addB, type Checksum } from './collections-check.js';
 import { audioBatches, clipsBatches, detectionsBatches, framesBatches, nestedRecords, scenesBatches, sizesOf } from './collections-data.js';
@@ -32,6 +33,11 @@ export const SCHEMA = datasetSchema('recordings', {
 const [cmd, root, arg] = process.argv.slice(2);
 const now = (): number => performance.now();
 const rss = (): number => process.memoryUsage().rss;
+/** CPU time of the process so far (every thread: the JS thread and the decode workers), seconds. */
+const cpuSeconds = (): number => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+};
 const f = (c: CollectionRef, name: string): ExprRef => c[name] as ExprRef;
 
 /** Concatenates the chunks of one step (the seed's `se.audio.concat`). */
@@ -49,6 +55,9 @@ function concat(xs: readonly unknown[]): Uint8Array {
   return out;
 }
 
+// GYRE_BENCH_SEGMENT_CACHE_MB: capacity of the native decoded-segment cache (default 1 GiB).
+const cacheMb = process.env.GYRE_BENCH_SEGMENT_CACHE_MB;
+if (cacheMb !== undefined) native().segmentCache(Number(cacheMb) * 2 ** 20);
 const db = await open(root!);
 let result: Record<string, unknown>;
 if (cmd === 'load') {
@@ -116,7 +125,16 @@ if (cmd === 'load') {
   const add = cmd === 'a' ? addA : addB;
   const cs: Checksum = {};
   const base = rss();
+  // What the memory is: the largest V8 heap and off-heap (ArrayBuffer) use seen, sampled.
+  const mem = { heapUsed: 0, arrayBuffers: 0, external: 0 };
+  const sample = setInterval(() => {
+    const m = process.memoryUsage();
+    mem.heapUsed = Math.max(mem.heapUsed, m.heapUsed);
+    mem.arrayBuffers = Math.max(mem.arrayBuffers, m.arrayBuffers);
+    mem.external = Math.max(mem.external, m.external);
+  }, 250);
   let checkMs = 0, batches = 0;
+  const cpu0 = cpuSeconds();
   const t0 = now();
   for await (const b of scan.toRecordBatches()) {
     const s = now();
@@ -125,8 +143,10 @@ if (cmd === 'load') {
     checkMs += now() - s;
   }
   const seconds = (now() - t0 - checkMs) / 1000;
+  const cpu = cpuSeconds() - cpu0 - checkMs / 1000;
+  clearInterval(sample);
   await ds.close();
-  result = { seconds, checkSeconds: checkMs / 1000, batches, checksum: cs, baseRss: base, peakRss: process.resourceUsage().maxRSS * 1024 };
+  result = { seconds, checkSeconds: checkMs / 1000, batches, checksum: cs, baseRss: base, peakRss: process.resourceUsage().maxRSS * 1024, mem, cpu };
 } else throw new Error(`unknown command ${cmd}`);
 await db.close();
 console.log(JSON.stringify(result));

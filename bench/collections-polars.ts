@@ -62,12 +62,18 @@ function queryB(): pl.LazyDataFrame {
     .select(pl.col('clip_id').alias('_id'), 'time', 'rgb', 'detections', pl.col('pcm').fillNull(pl.lit('')));
 }
 
+const cpuSeconds = (): number => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+};
+const cpu0 = cpuSeconds();
 const t0 = now();
 const df = await (cmd === 'a' ? queryA() : queryB()).collect();
 const seconds = (now() - t0) / 1000;
+const cpu = cpuSeconds() - cpu0;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 const c0 = now();
 const table = tableFromIPC(df.writeIPC());
 const cs: Checksum = {};
 for (const b of table.batches as RecordBatch[]) (cmd === 'a' ? addA : addB)(cs, b);
-console.log(JSON.stringify({ seconds, rows: df.height, checkSeconds: (now() - c0) / 1000, checksum: cs, peakRss, baseRss: 0 }));
+console.log(JSON.stringify({ seconds, rows: df.height, checkSeconds: (now() - c0) / 1000, checksum: cs, peakRss, baseRss: 0, cpu }));

@@ -18,9 +18,12 @@
  *   GYRE_BENCH_REUSE=1 …                             keep the data written by an earlier run
  *   GYRE_BENCH_ITERS=3 …                             best of 3 fresh processes per query (default 1)
  *   GYRE_BENCH_PROF=1 …                              CPU profiles of gyre's queries (DIR/prof) + summary
+ *   GYRE_BENCH_SEGMENT_CACHE_MB=64 …                 the native decoded-segment cache of gyre's second
+ *                                                    run of each query (the first runs with the default, 1 GiB)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,9 +45,10 @@ type Json = Record<string, unknown>;
 const log = (s: string): void => console.log(s);
 const num = (x: unknown): number => x as number;
 
-function child(script: string, args: string[], nodeFlags: string[] = []): Json {
+function child(script: string, args: string[], nodeFlags: string[] = [], env: Record<string, string> = {}): Json {
   const r = spawnSync(process.execPath, ['--max-old-space-size=16000', ...nodeFlags, '--import', 'tsx', join(root, 'bench', script), ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -105,62 +109,74 @@ interface Side {
   name: string;
   r: Json;
 }
-const results: { query: string; gyre: Json; others: Side[] }[] = [];
+/** Capacity of the native decoded-segment cache in gyre's second run of each query. */
+const smallCacheMb = Number(process.env.GYRE_BENCH_SEGMENT_CACHE_MB ?? 64);
+const results: { query: string; sides: Side[] }[] = [];
 const profiles: string[] = [];
+const line = (who: string, title: string, r: Json, extra = ''): void =>
+  log(`${who.padEnd(7)} ${title}: ${secs(num(r.seconds))} (CPU ${secs(num(r.cpu))}), peak RSS ${mib(num(r.peakRss))}${extra}`);
+const load0 = loadavg()[0]!;
 for (const q of ['a', 'b'] as const) {
   const title = q === 'a' ? 'A broadcast + reduction' : 'B resample to 10 fps';
   if (prof) rmSync(join(profDir, q), { recursive: true, force: true });
+  const sides: Side[] = [];
   const gyre = best(() => child('collections-gyre.ts', [q, gyreRoot], prof ? ['--cpu-prof', '--cpu-prof-dir', join(profDir, q)] : []));
-  log(`gyre    ${title}: ${secs(num(gyre.seconds))}, peak RSS ${mib(num(gyre.peakRss))} (checksum ${secs(num(gyre.checkSeconds))}, not counted)`);
+  sides.push({ name: 'gyre', r: gyre });
+  line('gyre', title, gyre, ` (checksum ${secs(num(gyre.checkSeconds))}, not counted)`);
   if (prof) {
     // One profile per thread: the main thread's is the one with the most samples that are not idle.
     const files = readdirSync(join(profDir, q)).map((f) => join(profDir, q, f));
     const main = files.map((f) => ({ f, s: summarize(f) })).sort((a, b) => b.s.busy - a.s.busy)[0]!;
     profiles.push(`query ${q.toUpperCase()} (${main.f}):\n${main.s.text}`);
   }
-  const others: Side[] = [];
-  const variants = q === 'a' ? [''] : ['asof', 'groupby'];
-  for (const v of variants) {
+  const small = best(() => child('collections-gyre.ts', [q, gyreRoot], [], { GYRE_BENCH_SEGMENT_CACHE_MB: String(smallCacheMb) }));
+  sides.push({ name: `gyre, ${smallCacheMb} MiB segment cache`, r: small });
+  line('gyre', `${title}, decoded-segment cache ${smallCacheMb} MiB (default 1 GiB)`, small);
+  for (const v of q === 'a' ? [''] : ['asof', 'groupby']) {
     const r = best(() => child('collections-duckdb.ts', v ? [q, duckPath, v] : [q, duckPath]));
-    others.push({ name: v ? `DuckDB (${v})` : 'DuckDB', r });
-    log(`duckdb  ${title}${v ? ` (${v})` : ''}: ${secs(num(r.seconds))}, peak RSS ${mib(num(r.peakRss))}`);
+    sides.push({ name: v ? `DuckDB (${v})` : 'DuckDB', r });
+    line('duckdb', `${title}${v ? ` (${v})` : ''}`, r);
   }
   if (polars) {
     const r = best(() => child('collections-polars.ts', [q, dir]));
-    others.push({ name: 'polars', r });
-    log(`polars  ${title}: ${secs(num(r.seconds))}, peak RSS ${mib(num(r.peakRss))}`);
+    sides.push({ name: 'polars', r });
+    line('polars', title, r);
   }
-  results.push({ query: title, gyre, others });
+  results.push({ query: title, sides });
 }
 
 // ---- summary --------------------------------------------------------------------------------------
-const table: string[][] = [['query', 'gyre', 'peer', 'peer time / gyre time', 'gyre peak RSS / peer peak RSS', 'results']];
-for (const { query, gyre, others } of results) {
-  for (const o of others) {
-    const bad = sameChecksum(gyre.checksum as Checksum, o.r.checksum as Checksum);
+const table: string[][] = [['query', 'system', 'time', 'CPU time', 'peak RSS', 'its time / gyre time', 'gyre RSS / its RSS', 'result vs gyre']];
+for (const { query, sides } of results) {
+  const g = sides[0]!.r;
+  for (const [i, o] of sides.entries()) {
+    const bad = sameChecksum(g.checksum as Checksum, o.r.checksum as Checksum);
     table.push([
-      query,
-      `${secs(num(gyre.seconds))}, ${mib(num(gyre.peakRss))}`,
-      `${o.name} ${secs(num(o.r.seconds))}, ${mib(num(o.r.peakRss))}`,
-      x(num(o.r.seconds) / num(gyre.seconds)),
-      x(num(gyre.peakRss) / num(o.r.peakRss)),
-      bad.length === 0 ? `equal (${n((gyre.checksum as Checksum).rows!)} rows)` : `DIFFER: ${bad.slice(0, 4).join('; ')}`,
+      i === 0 ? query : '',
+      o.name,
+      secs(num(o.r.seconds)),
+      secs(num(o.r.cpu)),
+      mib(num(o.r.peakRss)),
+      i === 0 ? '' : x(num(o.r.seconds) / num(g.seconds)),
+      i === 0 ? '' : x(num(g.peakRss) / num(o.r.peakRss)),
+      i === 0 ? `${n((g.checksum as Checksum).rows!)} rows` : bad.length === 0 ? 'equal' : `DIFFER: ${bad.slice(0, 4).join('; ')}`,
     ]);
   }
 }
 const widths = table[0]!.map((_, k) => Math.max(...table.map((r) => r[k]!.length)));
-log(`\nsummary (${n(scenes)} scenes; time ratio above 1: gyre faster; memory ratio below 1: gyre smaller)\n`);
+log(`\nsummary (${n(scenes)} scenes; time ratio above 1: gyre faster; RSS ratio below 1: gyre smaller)\n`);
 for (const [i, r] of table.entries()) {
   log(r.map((c, k) => c.padEnd(widths[k]!)).join('  ').trimEnd());
   if (i === 0) log(widths.map((w) => '─'.repeat(w)).join('  '));
 }
-const duckBest = (i: number): Json => results[i]!.others.filter((o) => o.name.startsWith('DuckDB')).map((o) => o.r).reduce((a, b) => (num(b.seconds) < num(a.seconds) ? b : a));
-const [ga, gb] = [results[0]!.gyre, results[1]!.gyre];
+const duckBest = (i: number): Json => results[i]!.sides.filter((o) => o.name.startsWith('DuckDB')).map((o) => o.r).reduce((a, b) => (num(b.seconds) < num(a.seconds) ? b : a));
+const [ga, gb, gbs] = [results[0]!.sides[0]!.r, results[1]!.sides[0]!.r, results[1]!.sides[1]!.r];
 const [da, db] = [duckBest(0), duckBest(1)];
 const yes = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 log(`\ntargets (vs the faster DuckDB variant):`);
 log(`  A faster than DuckDB: ${yes(num(ga.seconds) < num(da.seconds))} (${x(num(da.seconds) / num(ga.seconds))})`);
 log(`  B faster than DuckDB: ${yes(num(gb.seconds) < num(db.seconds))} (${x(num(db.seconds) / num(gb.seconds))})`);
-log(`  B peak memory ≤ 1/10 of DuckDB's: ${yes(num(gb.peakRss) * 10 <= num(db.peakRss))} (${x(num(gb.peakRss) / num(db.peakRss))})`);
+log(`  B peak memory ≤ 1/10 of DuckDB's: ${yes(num(gb.peakRss) * 10 <= num(db.peakRss))} (${x(num(gb.peakRss) / num(db.peakRss))}); with a ${smallCacheMb} MiB segment cache ${yes(num(gbs.peakRss) * 10 <= num(db.peakRss))} (${x(num(gbs.peakRss) / num(db.peakRss))})`);
 log(`  peak RSS includes each process's baseline (node + libraries, before the query): gyre ${mib(num(ga.baseRss))}, DuckDB ${mib(num(da.baseRss))}`);
+log(`  load average (1 min) at the start of the queries ${load0.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores: times are wall clock; under load, compare CPU times too`);
 if (prof) log(`\nCPU profiles of gyre's queries\n\n${profiles.join('\n\n')}`);
