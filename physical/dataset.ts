@@ -9,7 +9,9 @@
  */
 import { Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFromArray, type Data, makeData, Schema, RecordBatch as Batch } from 'apache-arrow';
 
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { PlanError } from '../errors.js';
+import type { DuckDBExport, ToDuckDBOptions } from '../storage/duckdb/index.js';
 import { type Expr, formatExpr } from '../logical/expr.js';
 import type { Roots } from '../logical/fluent-types.js';
 import { type CollectionRef, ExprRef, refs } from '../logical/fluent.js';
@@ -21,6 +23,7 @@ import type { TableCore } from '../storage/tables/table-core.js';
 import type { CommitInfo, Transaction } from '../storage/tables/transaction.js';
 import { Snapshot } from '../storage/tables/snapshot.js';
 import type { AsOf } from '../storage/tables/table-core.js';
+import { type Explained, explainPlan, type ExplainOptions, renderExplain } from './explain.js';
 import { defaultContext, type ExecContext, type PhysicalOperator } from './operator.js';
 import { planScan, type ScanOutput } from './planner.js';
 
@@ -468,6 +471,18 @@ export class DatasetScan {
     return planScan({ ds: this.ds, snapshot }, this.outputs, this.opts.where?.expr);
   }
 
+  /**
+   * EXPLAIN: the physical plan as text (or JSON with `format: 'json'`). `analyze` runs it and adds
+   * per-operator metrics; `data` adds what each scan will read, from manifests and zone maps
+   * (with `analyze`: what it read, per collection).
+   */
+  async explain(opts: ExplainOptions & { format: 'json' }): Promise<Explained>;
+  async explain(opts?: ExplainOptions & { format?: 'text' }): Promise<string>;
+  async explain(opts: ExplainOptions & { format?: 'text' | 'json' } = {}): Promise<string | Explained> {
+    const e = await explainPlan(await this.plan(), opts);
+    return opts.format === 'json' ? e : renderExplain(e);
+  }
+
   async *toRecordBatches(ctx: ExecContext = defaultContext()): AsyncGenerator<RecordBatch> {
     const plan = await this.plan();
     let left = this.opts.limit ?? Infinity;
@@ -477,6 +492,22 @@ export class DatasetScan {
       left -= part.numRows;
       yield shapeBatch(part, this.shape);
     }
+  }
+
+  /** The output schema (plans the scan, reads no rows). */
+  async schema(): Promise<Schema> {
+    const plan = await this.plan();
+    const empty = plan.schema.fields.map((f) => makeData({ type: f.type, length: 0, nullCount: 0 }));
+    return shapeBatch(new Batch(plan.schema, makeData({ type: new Struct(plan.schema.fields), length: 0, nullCount: 0, children: empty })), this.shape).schema;
+  }
+
+  /**
+   * Exposes the scan to DuckDB: a lazy view computing only the columns a query uses (default),
+   * or a DuckDB table with `materialize: true`. See README "DuckDB interop".
+   */
+  async toDuckDB(connection: DuckDBConnection, opts: ToDuckDBOptions = {}): Promise<DuckDBExport> {
+    const glue = await import('./dataset-duckdb.js');
+    return glue.scanToDuckDB(connection, glue.datasetScanSource(this, this.ds, this.opts, this.shape), opts);
   }
 
   async toArrow(): Promise<ArrowTable> {

@@ -9,7 +9,7 @@ import { type DataType, Field, type RecordBatch, Schema } from 'apache-arrow';
 import { nullData } from '../storage/arrow/concat.js';
 import { ExecutionError } from '../errors.js';
 import { compareBytes } from '../storage/tables/key-codec.js';
-import type { Key, ScanOptions, Snapshot } from '../storage/tables/snapshot.js';
+import type { Key, ScanOptions, ScanPlanForecast, Snapshot } from '../storage/tables/snapshot.js';
 import type { Predicate } from '../storage/vortex/predicate.js';
 import { batchOf } from './batches.js';
 import type { ExecContext, Ordering, PhysicalOperator } from './operator.js';
@@ -83,15 +83,8 @@ export class ScanOp extends BaseOperator {
   }
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
-    const stored = this.snapshot.schema();
-    const present = this.spec.columns.filter((c) => resolveNested(stored, c) !== undefined);
-    const opts: ScanOptions = {
-      columns: present,
-      batchRows: ctx.batchRows,
-      ...(this.spec.where ? { where: this.spec.where } : {}),
-      ...(this.spec.prefix ? { prefix: this.spec.prefix } : {}),
-      ...(this.spec.limit !== undefined ? { limit: this.spec.limit } : {}),
-    };
+    const opts = this.storageOptions(ctx.batchRows);
+    const present = opts.columns!;
     for await (const b of this.spec.prefixes ? this.seeks(opts, this.spec.prefixes) : this.snapshot.scan(opts)) {
       this.hold(b.numRows);
       // Stored paths come back nested (`metadata.weather` → metadata: {weather}); flatten to the plan's names.
@@ -100,12 +93,43 @@ export class ScanOp extends BaseOperator {
     }
   }
 
+  /**
+   * What this scan will read, from manifests and zone maps only (EXPLAIN DATA): one storage
+   * forecast per seek, summed.
+   */
+  async forecast(): Promise<ScanPlanForecast> {
+    const opts = this.storageOptions(8192);
+    const parts = this.spec.prefixes ? this.sortedPrefixes(this.spec.prefixes).map((prefix) => ({ ...opts, prefix })) : [opts];
+    const all = await Promise.all(parts.map((o) => this.snapshot.forecast(o)));
+    const fragments = all.flatMap((f) => f.fragments);
+    const sum = (k: 'rowsToDecode' | 'bytes' | 'gets' | 'fragmentsTotal' | 'fragmentsPruned'): number => all.reduce((n, f) => n + f[k], 0);
+    return { fragments, fragmentsTotal: sum('fragmentsTotal'), fragmentsPruned: sum('fragmentsPruned'), rowsToDecode: sum('rowsToDecode'), bytes: sum('bytes'), gets: sum('gets') };
+  }
+
+  /** Distinct seek prefixes as keys, in key order. */
+  private sortedPrefixes(prefixes: readonly (readonly unknown[])[]): Key[] {
+    const keys = prefixes.map((p) => this.snapshot.key(...p)).sort((a, b) => compareBytes(a.bytes, b.bytes));
+    return keys.filter((k, i) => i === 0 || compareBytes(keys[i - 1]!.bytes, k.bytes) !== 0);
+  }
+
+  /** The storage scan options of this scan (columns present in storage, pushed filter, limit). */
+  private storageOptions(batchRows: number): ScanOptions {
+    const stored = this.snapshot.schema();
+    const present = this.spec.columns.filter((c) => resolveNested(stored, c) !== undefined);
+    return {
+      columns: present,
+      batchRows,
+      ...(this.spec.where ? { where: this.spec.where } : {}),
+      ...(this.spec.prefix ? { prefix: this.spec.prefix } : {}),
+      ...(this.spec.limit !== undefined ? { limit: this.spec.limit } : {}),
+    };
+  }
+
   /** One storage scan per distinct prefix, in key order (so the output stays sorted). */
   private async *seeks(opts: ScanOptions, prefixes: readonly (readonly unknown[])[]): AsyncGenerator<RecordBatch> {
-    const keys = prefixes.map((p) => this.snapshot.key(...p)).sort((a, b) => compareBytes(a.bytes, b.bytes));
+    const keys = this.sortedPrefixes(prefixes);
     let left = opts.limit ?? Infinity;
     for (let i = 0; i < keys.length && left > 0; i++) {
-      if (i > 0 && compareBytes(keys[i - 1]!.bytes, keys[i]!.bytes) === 0) continue;
       this.metrics.seeks++;
       for await (const b of this.snapshot.scan({ ...opts, prefix: keys[i]!, ...(left < Infinity ? { limit: left } : {}) })) {
         left -= b.numRows;

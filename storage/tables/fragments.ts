@@ -105,6 +105,18 @@ export class FragmentFiles {
     return p;
   }
 
+  /** Bytes and requests read so far from the open files among `paths` (EXPLAIN DATA ANALYZE). */
+  async readStats(paths: Iterable<string>): Promise<{ bytes: number; requests: number }> {
+    let bytes = 0, requests = 0;
+    for (const path of new Set(paths)) {
+      const f = await this.open.get(path)?.catch(() => null);
+      if (!f?.source.stats) continue;
+      bytes += f.source.stats.bytes;
+      requests += f.source.stats.requests;
+    }
+    return { bytes, requests };
+  }
+
   /** Forgets files no longer referenced (after compaction or vacuum). */
   forget(keep: ReadonlySet<string>): void {
     for (const [k, p] of [...this.open]) {

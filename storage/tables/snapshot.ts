@@ -15,6 +15,7 @@ import { takeData } from '../arrow/take.js';
 import { and, evalRow, type Literal, type Predicate, predicateColumns } from '../vortex/predicate.js';
 import { type GroupFields, logicalSchema, project, type Projection, qualify, resolveProjection } from './columns.js';
 import { renameColumns } from './fragments.js';
+import type { ScanForecast } from '../vortex/vortex-file.js';
 import {
   compareBytes,
   compareKeyTo,
@@ -50,6 +51,28 @@ export interface ScanOptions {
   readonly limit?: number;
   /** Rows per merged batch (default 8192). */
   readonly batchRows?: number;
+}
+
+/** One fragment in a scan forecast (EXPLAIN DATA). */
+export interface FragmentForecast {
+  readonly group: string;
+  readonly path: string;
+  readonly level: number;
+  readonly rows: number;
+  readonly size: number;
+  readonly kept: boolean;
+  /** Why kept or pruned: 'key range', 'zone maps', 'in range', … */
+  readonly reason: string;
+  readonly forecast?: ScanForecast;
+}
+
+export interface ScanPlanForecast {
+  readonly fragments: readonly FragmentForecast[];
+  readonly fragmentsTotal: number;
+  readonly fragmentsPruned: number;
+  readonly rowsToDecode: number;
+  readonly bytes: number;
+  readonly gets: number;
 }
 
 export interface ScanMetrics {
@@ -319,11 +342,11 @@ export class Snapshot {
   }
 
   /** Streams rows in key order (see ScanOptions). */
-  async *scan(opts: ScanOptions = {}): AsyncGenerator<RecordBatch> {
+  /** What a scan reads: projection, key range, and its filter split into key-only and the rest. */
+  private scanSetup(opts: ScanOptions): { proj: Projection; reads: Map<string, Set<string>>; keyNames: Set<string>; r: KeyRange; keyWhere: Predicate | undefined; restWhere: Predicate | undefined } {
     const { proj, reads } = this.plan(opts);
     const keyFields = this.core.keyFields;
     const keyNames = new Set(keyFields.map((f) => f.name));
-    const batchRows = opts.batchRows ?? 8192;
     const r = this.keyRange(opts.where, opts.prefix);
     const cs = conjuncts(opts.where);
     // A key prefix is equality on the first key columns: exact inside fragments, zone maps prune.
@@ -332,6 +355,65 @@ export class Snapshot {
     const rest = cs.filter((c) => !keyOnly.includes(c));
     const keyWhere = keyOnly.length === 0 ? undefined : keyOnly.length === 1 ? keyOnly[0]! : and(...keyOnly);
     const restWhere = rest.length === 0 ? undefined : rest.length === 1 ? rest[0]! : and(...rest);
+    return { proj, reads, keyNames, r, keyWhere, restWhere };
+  }
+
+  /**
+   * What `scan(opts)` will read, from manifests, file metadata and zone maps only (EXPLAIN
+   * DATA): per fragment of every column group read, kept or pruned and why, and for kept ones
+   * the rows to decode, bytes and requests (see `VortexFile.forecast`).
+   */
+  async forecast(opts: ScanOptions = {}): Promise<ScanPlanForecast> {
+    const { reads, keyNames, r, keyWhere, restWhere } = this.scanSetup(opts);
+    const groups = [...reads.keys()];
+    const out: FragmentForecast[] = [];
+    const visit = async (gp: string, g: GroupState | undefined, fragments: readonly FragmentEntry[], fields: readonly Field[], where: Predicate | undefined): Promise<void> => {
+      const kept = new Set(fragments.filter((f) => this.inRange(f, r)));
+      for (const f of fragments) {
+        const base = { group: gp, path: f.path, level: f.level, rows: f.rows, size: f.size };
+        if (!kept.has(f)) {
+          out.push({ ...base, kept: false, reason: 'key range' });
+          continue;
+        }
+        const present = this.present(g, f);
+        const alone = clusterBySpan([...kept]).some((c) => c.length === 1 && c[0] === f) && !f.tombstone && this.rangeTombstonesFor(f).length === 0;
+        const whereCols = where ? [...predicateColumns(where)] : [];
+        const pushAll = alone && whereCols.every((c) => keyNames.has(c) || present(c));
+        const p = pushAll ? (where && keyWhere ? and(keyWhere, where) : (where ?? keyWhere)) : keyWhere;
+        const file = await this.core.files.get(f.path);
+        const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
+        const fc = await file.forecast({ columns: cols, ...(p ? { where: p } : {}) });
+        const pruned = fc.batchesTotal > 0 && fc.batchesPruned === fc.batchesTotal;
+        out.push({ ...base, kept: !pruned, reason: pruned ? 'zone maps' : alone ? 'in range' : 'in range (merged with overlapping fragments)', forecast: fc });
+      }
+    };
+    if (groups.length === 0) await visit('(keys)', undefined, this.state.keySpace, [], undefined);
+    for (const gp of groups) {
+      const g = this.state.groups.get(gp)!;
+      const fields = g.fields.filter((f) => reads.get(gp)!.has(f.name));
+      const local = groups.length === 1 ? restWhere : undefined;
+      await visit(gp, g, g.fragments, fields, local ? renamePredicate(local, (c) => (keyNames.has(c) ? c : c.slice(gp === '' ? 0 : gp.length + 1))) : undefined);
+    }
+    const sum = (k: keyof ScanForecast): number => out.reduce((n, f) => n + (f.forecast?.[k] ?? 0), 0);
+    return {
+      fragments: out,
+      fragmentsTotal: out.length,
+      fragmentsPruned: out.filter((f) => !f.kept).length,
+      rowsToDecode: sum('rowsToDecode'),
+      bytes: sum('bytes'),
+      gets: sum('gets'),
+    };
+  }
+
+  /** Bytes and requests read so far from this snapshot's fragment files (their metadata included). */
+  readStats(): Promise<{ bytes: number; requests: number }> {
+    const paths = [...this.state.keySpace, ...[...this.state.groups.values()].flatMap((g) => g.fragments)].map((f) => f.path);
+    return this.core.files.readStats(paths);
+  }
+
+  async *scan(opts: ScanOptions = {}): AsyncGenerator<RecordBatch> {
+    const { proj, reads, keyNames, r, keyWhere, restWhere } = this.scanSetup(opts);
+    const batchRows = opts.batchRows ?? 8192;
     let remaining = opts.limit ?? Infinity;
     if (remaining <= 0) return;
 

@@ -98,8 +98,11 @@ export class LocalFileSource implements ByteSource {
  * Merges ranges closer than `gap` bytes into single reads, then slices the results back out.
  * Returns one view per input range.
  */
-export async function readCoalesced(src: ByteSource, ranges: readonly ByteRange[], gap = 64 * 1024): Promise<Uint8Array[]> {
-  if (ranges.length === 0) return [];
+/** Default gap below which neighbouring ranges are read as one request. */
+export const COALESCE_GAP = 64 * 1024;
+
+/** Ranges merged when closer than `gap` (sorted by offset), with the input indexes each holds. */
+export function coalesce(ranges: readonly ByteRange[], gap = COALESCE_GAP): { offset: number; length: number; members: number[] }[] {
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
   const merged: { offset: number; end: number; members: number[] }[] = [];
   for (const i of order) {
@@ -112,7 +115,13 @@ export async function readCoalesced(src: ByteSource, ranges: readonly ByteRange[
       merged.push({ offset: r.offset, end: r.offset + r.length, members: [i] });
     }
   }
-  const bufs = await src.read(merged.map((m) => ({ offset: m.offset, length: m.end - m.offset })));
+  return merged.map((m) => ({ offset: m.offset, length: m.end - m.offset, members: m.members }));
+}
+
+export async function readCoalesced(src: ByteSource, ranges: readonly ByteRange[], gap = COALESCE_GAP): Promise<Uint8Array[]> {
+  if (ranges.length === 0) return [];
+  const merged = coalesce(ranges, gap);
+  const bufs = await src.read(merged.map((m) => ({ offset: m.offset, length: m.length })));
   const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
   merged.forEach((m, k) => {
     const b = bufs[k]!;

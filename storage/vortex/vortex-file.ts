@@ -10,7 +10,7 @@ import {
 import { EngineError, NativeError } from '../../errors.js';
 import { call, callAsync, type FileHandle, type RawColumn, type RawPostscript } from '../../native/index.js';
 import { takeData } from '../arrow/take.js';
-import { type ByteRange, type ByteSource, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
+import { type ByteRange, type ByteSource, coalesce, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
 import { toArrowData } from './column.js';
 import { toArrowField, type VortexDType } from './dtype.js';
 import { ChunkReader } from './chunk-reader.js';
@@ -47,6 +47,19 @@ export interface ScanStats {
   chunksPruned: number;
   rowsDecoded: number;
   rowsReturned: number;
+}
+
+/** What a scan will read (see `VortexFile.forecast`). */
+export interface ScanForecast {
+  readonly batchesTotal: number;
+  readonly batchesPruned: number;
+  readonly rowsToDecode: number;
+  /** Distinct data segments the decode units need. */
+  readonly segments: number;
+  /** Bytes requested (coalesced ranges, gaps included). */
+  readonly bytes: number;
+  /** Read requests (GETs on object stores). */
+  readonly gets: number;
 }
 
 export interface ColumnStatistics {
@@ -92,6 +105,8 @@ export class VortexFile {
   readonly segments: readonly { offset: number; length: number; align: number }[];
   readonly lastScan: ScanStats = { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 };
   private readonly zoneCache = new Map<number, Promise<Data | null>>();
+  /** Segment bytes being fetched by a read in progress (id → bytes). */
+  private readonly inflight = new Map<number, Promise<Uint8Array>>();
   private statsCache: Record<string, ColumnStatistics> | undefined;
 
   private constructor(
@@ -230,11 +245,17 @@ export class VortexFile {
   private async readNode(id: number, start: number, end: number, type: DataType, budget: number): Promise<Data> {
     // Segments already decoded in the shared cache need no bytes; if one is evicted before the
     // decode runs, the read is retried with every segment's bytes.
+    // Segments another read is fetching right now (read-ahead decodes several units at once) are
+    // shared, not fetched twice (a dictionary's values serve every unit).
     for (const skipCached of [true, false]) {
       const segIds = call((n) => n.planRead(this.handle, id, start, end, skipCached));
-      const ranges: ByteRange[] = segIds.map((s) => ({ offset: this.segments[s]!.offset, length: this.segments[s]!.length }));
-      const bytes = await readCoalesced(this.source, ranges);
+      const mine = segIds.filter((s) => !this.inflight.has(s));
+      const ranges: ByteRange[] = mine.map((s) => ({ offset: this.segments[s]!.offset, length: this.segments[s]!.length }));
+      const fetched = readCoalesced(this.source, ranges);
+      fetched.catch(() => undefined);
+      mine.forEach((s, k) => this.inflight.set(s, fetched.then((b) => b[k]!)));
       try {
+        const bytes = await Promise.all(segIds.map((s) => this.inflight.get(s)!));
         const raw = await callAsync(
           (n) => n.readLayout(this.handle, id, start, end, segIds, bytes, budget),
           `reading layout node ${id} rows [${start}, ${end})`,
@@ -242,6 +263,8 @@ export class VortexFile {
         return toArrowData(type, raw);
       } catch (e) {
         if (!(skipCached && e instanceof NativeError && /was not supplied/.test(e.message))) throw e;
+      } finally {
+        for (const s of mine) this.inflight.delete(s);
       }
     }
     throw new EngineError('internal', 'unreachable');
@@ -330,33 +353,27 @@ export class VortexFile {
   }
 
   /**
-   * Streams record batches chunk by chunk. Batches follow the union of the chunk boundaries of the
-   * columns read; zone maps prune batches that cannot match `where`, the rest are filtered
-   * exactly. Decoding of the next batches runs ahead (both cores busy) within a small window.
+   * The batches a scan decodes: the union of the chunk boundaries of the columns it reads (and
+   * zone boundaries of filtered columns), each with its zone-map verdict; pruned batches are
+   * left out. Reads zone maps (metadata), never data. `chunks`: each column's decode units (key
+   * -1 for a file whose struct is one layout).
    */
-  async *scan(opts: ReadOptions = {}): AsyncGenerator<RecordBatch> {
-    const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
+  private async batchPlan(opts: ReadOptions, budget: number): Promise<{ cols: number[]; whereCols: number[]; chunks: Map<number, number[]>; plan: { a: number; b: number; verdict: Verdict }[]; total: number }> {
     const cols = this.resolveColumns(opts.columns);
     const whereCols = opts.where ? this.resolveColumns([...predicateColumns(opts.where)]) : [];
     const start = Math.max(0, opts.rows?.[0] ?? 0);
     const end = Math.min(this.rowCount, opts.rows?.[1] ?? this.rowCount);
     const colNodes = this.columnNodes();
-    Object.assign(this.lastScan, { chunksTotal: 0, chunksPruned: 0, rowsDecoded: 0, rowsReturned: 0 });
-    const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read'>>();
     const bounds = new Set<number>([start, end]);
+    const chunks = new Map<number, number[]>();
     if (colNodes === null) {
-      // The whole struct lives in one layout: decode it once per chunk and pick fields.
       const cb = chunkBoundaries(this.nodes, 0);
-      const root = new ChunkReader(cb, (a, b) => this.readNode(0, a, b, new Struct(this.schema.fields), budget));
-      for (const c of new Set([...cols, ...whereCols])) {
-        readers.set(c, { prefetch: (a, b) => root.prefetch(a, b), read: async (a, b) => (await root.read(a, b)).children[c]! });
-      }
+      chunks.set(-1, cb);
       for (const b of cb) if (b > start && b < end) bounds.add(b);
     } else {
       for (const c of new Set([...cols, ...whereCols])) {
         const cb = chunkBoundaries(this.nodes, colNodes[c]!);
-        const type = this.schema.fields[c]!.type as DataType;
-        readers.set(c, new ChunkReader(cb, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
+        chunks.set(c, cb);
         for (const b of cb) if (b > start && b < end) bounds.add(b);
       }
     }
@@ -370,12 +387,12 @@ export class VortexFile {
     }
     const splits = [...bounds].sort((a, b) => a - b);
     const fieldNames = this.schema.fields.map((f) => f.name);
-    // Plan: every batch with its zone-map verdict; pruned batches are never decoded.
     const plan: { a: number; b: number; verdict: Verdict }[] = [];
+    let total = 0;
     for (let k = 0; k + 1 < splits.length; k++) {
       const a = splits[k]!, b = splits[k + 1]!;
       if (b <= a) continue;
-      this.lastScan.chunksTotal++;
+      total++;
       let verdict: Verdict = 'all';
       if (opts.where) {
         verdict = evalZone(opts.where, (name) => {
@@ -384,9 +401,81 @@ export class VortexFile {
           return z ? this.zoneStats(c, z, a, b) : undefined;
         });
       }
-      if (verdict === 'none') this.lastScan.chunksPruned++;
-      else plan.push({ a, b, verdict });
+      if (verdict !== 'none') plan.push({ a, b, verdict });
     }
+    return { cols, whereCols, chunks, plan, total };
+  }
+
+  /**
+   * What `scan(opts)` will read, from metadata and zone maps only (EXPLAIN DATA): batches kept
+   * and pruned, rows to decode, and the byte ranges of the data segments the decode units need,
+   * coalesced as the reader coalesces them (one request per decode unit and merged range).
+   * Segments already in the decoded-segment cache are counted too (a cold read).
+   */
+  async forecast(opts: ReadOptions = {}): Promise<ScanForecast> {
+    const { cols, whereCols, chunks, plan, total } = await this.batchPlan(opts, opts.memoryBudget ?? DEFAULT_BUDGET);
+    const colNodes = this.columnNodes();
+    let bytes = 0, gets = 0, rows = 0;
+    const segments = new Set<number>();
+    const touched = new Map<number, Set<number>>(); // column (or -1) → chunk indexes
+    const chunkOf = (cb: readonly number[], row: number): number => {
+      let lo = 0, hi = cb.length - 2;
+      while (lo < hi) {
+        const m = (lo + hi + 1) >> 1;
+        if (cb[m]! <= row) lo = m;
+        else hi = m - 1;
+      }
+      return lo;
+    };
+    for (const { a, b, verdict } of plan) {
+      rows += b - a;
+      const need = verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])];
+      for (const c of colNodes === null ? [-1] : need) {
+        const cb = chunks.get(c)!;
+        let set = touched.get(c);
+        if (!set) touched.set(c, (set = new Set()));
+        for (let i = chunkOf(cb, a); i <= chunkOf(cb, b - 1); i++) set.add(i);
+      }
+    }
+    for (const [c, set] of touched) {
+      const cb = chunks.get(c)!;
+      const node = c === -1 ? 0 : colNodes![c]!;
+      for (const i of [...set].sort((x, y) => x - y)) {
+        // Segments shared by decode units (a dictionary's values) are fetched once, then cached.
+        const ids = call((n) => n.planRead(this.handle, node, cb[i]!, cb[i + 1]!, false)).filter((id) => !segments.has(id));
+        for (const id of ids) segments.add(id);
+        const merged = coalesce(ids.map((id) => ({ offset: this.segments[id]!.offset, length: this.segments[id]!.length })));
+        gets += merged.length;
+        for (const m of merged) bytes += m.length;
+      }
+    }
+    return { batchesTotal: total, batchesPruned: total - plan.length, rowsToDecode: rows, segments: segments.size, bytes, gets };
+  }
+
+  /**
+   * Streams record batches chunk by chunk. Batches follow the union of the chunk boundaries of the
+   * columns read; zone maps prune batches that cannot match `where`, the rest are filtered
+   * exactly. Decoding of the next batches runs ahead (both cores busy) within a small window.
+   */
+  async *scan(opts: ReadOptions = {}): AsyncGenerator<RecordBatch> {
+    const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
+    const { cols, whereCols, chunks, plan, total } = await this.batchPlan(opts, budget);
+    Object.assign(this.lastScan, { chunksTotal: total, chunksPruned: total - plan.length, rowsDecoded: 0, rowsReturned: 0 });
+    const colNodes = this.columnNodes();
+    const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read'>>();
+    if (colNodes === null) {
+      // The whole struct lives in one layout: decode it once per chunk and pick fields.
+      const root = new ChunkReader(chunks.get(-1)!, (a, b) => this.readNode(0, a, b, new Struct(this.schema.fields), budget));
+      for (const c of new Set([...cols, ...whereCols])) {
+        readers.set(c, { prefetch: (a, b) => root.prefetch(a, b), read: async (a, b) => (await root.read(a, b)).children[c]! });
+      }
+    } else {
+      for (const c of new Set([...cols, ...whereCols])) {
+        const type = this.schema.fields[c]!.type as DataType;
+        readers.set(c, new ChunkReader(chunks.get(c)!, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
+      }
+    }
+    const fieldNames = this.schema.fields.map((f) => f.name);
     const needed = (verdict: Verdict): number[] => (verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])]);
     const outSchema = new Schema(cols.map((c) => this.schema.fields[c]!));
     const READ_AHEAD = 2;

@@ -1,0 +1,139 @@
+/**
+ * EXPLAIN for physical plans: rendering plus data, never operator code. A plan becomes a tree of
+ * {@link ExplainNode}s (name, ordered params); ANALYZE adds each operator's metrics after a run;
+ * DATA adds, per scan, the storage forecast (fragments kept and pruned and why, rows to decode,
+ * bytes and requests) made from manifests and zone maps before anything is read; DATA ANALYZE
+ * adds the bytes and requests actually read, per collection, and the predicted-vs-actual gap.
+ */
+import type { ScanPlanForecast } from '../storage/tables/snapshot.js';
+import type { OperatorMetrics, PhysicalOperator } from './operator.js';
+import { ScanOp } from './scan.js';
+
+export interface ExplainOptions {
+  /** Run the plan and report per-operator metrics. */
+  readonly analyze?: boolean;
+  /** Report what each scan will read (and, with analyze, what it read). */
+  readonly data?: boolean;
+}
+
+export interface ScanData {
+  readonly fragmentsTotal: number;
+  readonly fragmentsKept: number;
+  /** Pruned fragments by reason ('key range', 'zone maps'). */
+  readonly pruned: Readonly<Record<string, number>>;
+  readonly rowsToDecode: number;
+  readonly bytes: number;
+  readonly gets: number;
+}
+
+export interface ExplainNode {
+  readonly name: string;
+  readonly params: readonly (readonly [string, string])[];
+  readonly metrics?: OperatorMetrics;
+  readonly data?: ScanData;
+  readonly children: readonly ExplainNode[];
+}
+
+/** Predicted and actual reads of one collection's files (DATA ANALYZE). */
+export interface CollectionReads {
+  readonly collection: string;
+  readonly predictedBytes: number;
+  readonly predictedGets: number;
+  readonly actualBytes: number;
+  readonly actualGets: number;
+}
+
+export interface Explained {
+  readonly plan: ExplainNode;
+  readonly reads?: readonly CollectionReads[];
+}
+
+export function scanData(f: ScanPlanForecast): ScanData {
+  const pruned: Record<string, number> = {};
+  for (const x of f.fragments) if (!x.kept) pruned[x.reason] = (pruned[x.reason] ?? 0) + 1;
+  return { fragmentsTotal: f.fragmentsTotal, fragmentsKept: f.fragmentsTotal - f.fragmentsPruned, pruned, rowsToDecode: f.rowsToDecode, bytes: f.bytes, gets: f.gets };
+}
+
+/** Every Scan operator of a plan, in plan order. */
+export function scansOf(op: PhysicalOperator, out: ScanOp[] = []): ScanOp[] {
+  if (op instanceof ScanOp) out.push(op);
+  for (const c of op.children) scansOf(c, out);
+  return out;
+}
+
+/**
+ * Explains a plan. With `analyze` the plan runs to the end (its rows are discarded); reads are
+ * measured on each scanned collection's files, so a collection scanned twice is reported once.
+ */
+export async function explainPlan(root: PhysicalOperator, opts: ExplainOptions = {}): Promise<Explained> {
+  const scans = scansOf(root);
+  const data = new Map<ScanOp, ScanData>();
+  const forecasts = new Map<ScanOp, ScanPlanForecast>();
+  if (opts.data) {
+    for (const s of scans) {
+      const f = await s.forecast();
+      forecasts.set(s, f);
+      data.set(s, scanData(f));
+    }
+  }
+  let reads: CollectionReads[] | undefined;
+  if (opts.analyze) {
+    const snaps = [...new Map(scans.map((s) => [s.label, s])).values()];
+    const before = await Promise.all(snaps.map((s) => s.snapshot.readStats()));
+    for await (const b of root.execute({ batchRows: 8192 })) void b;
+    if (opts.data) {
+      const after = await Promise.all(snaps.map((s) => s.snapshot.readStats()));
+      reads = snaps.map((s, i) => {
+        const mine = scans.filter((x) => x.label === s.label).map((x) => forecasts.get(x)!);
+        return {
+          collection: s.label,
+          predictedBytes: mine.reduce((n, f) => n + f.bytes, 0),
+          predictedGets: mine.reduce((n, f) => n + f.gets, 0),
+          actualBytes: after[i]!.bytes - before[i]!.bytes,
+          actualGets: after[i]!.requests - before[i]!.requests,
+        };
+      });
+    }
+  }
+  const build = (op: PhysicalOperator): ExplainNode => ({
+    name: op.name,
+    params: op.displayParams(),
+    ...(opts.analyze ? { metrics: { ...op.metrics } } : {}),
+    ...(op instanceof ScanOp && data.has(op) ? { data: data.get(op)! } : {}),
+    children: op.children.map(build),
+  });
+  return { plan: build(root), ...(reads ? { reads } : {}) };
+}
+
+const fmtBytes = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${(n / 1024 ** 3).toFixed(2)} GiB`);
+const fmtInt = (n: number): string => n.toLocaleString('en-US');
+
+/** Indented text: one line per operator, then its data line(s); stable for snapshots when timing is left out. */
+export function renderExplain(e: Explained, opts: { timing?: boolean } = {}): string {
+  const lines: string[] = [];
+  const walk = (n: ExplainNode, depth: number): void => {
+    const pad = '  '.repeat(depth);
+    const params = n.params.map(([k, v]) => `${k}=${v}`).join(', ');
+    let line = `${pad}${n.name}${params ? ` [${params}]` : ''}`;
+    if (n.metrics) {
+      const m = n.metrics;
+      line += ` (rows=${fmtInt(m.rowsOut)}, batches=${m.batchesOut}${m.seeks ? `, seeks=${m.seeks}` : ''}, peak rows held=${fmtInt(m.peakRowsHeld)}${opts.timing === false ? '' : `, time=${m.elapsedMs.toFixed(1)} ms`})`;
+    }
+    lines.push(line);
+    if (n.data) {
+      const d = n.data;
+      const why = Object.entries(d.pruned).map(([k, v]) => `${v} by ${k}`).join(', ');
+      lines.push(`${pad}  ↳ data: ${d.fragmentsKept} of ${d.fragmentsTotal} fragments${why ? ` (pruned ${why})` : ''}; ${fmtInt(d.rowsToDecode)} rows to decode; ${fmtBytes(d.bytes)} in ${d.gets} reads`);
+    }
+    for (const c of n.children) walk(c, depth + 1);
+  };
+  walk(e.plan, 0);
+  if (e.reads) {
+    lines.push('reads (predicted → actual):');
+    for (const r of e.reads) {
+      const diff = r.actualBytes === 0 ? (r.predictedBytes === 0 ? 0 : Infinity) : (r.predictedBytes - r.actualBytes) / r.actualBytes;
+      lines.push(`  ${r.collection}: ${fmtBytes(r.predictedBytes)} → ${fmtBytes(r.actualBytes)} (${diff === Infinity ? 'n/a' : `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)}%`}), ${r.predictedGets} → ${r.actualGets} reads`);
+    }
+  }
+  return lines.join('\n');
+}
