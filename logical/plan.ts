@@ -162,7 +162,17 @@ export type Plan =
   | { readonly kind: 'aggregate'; readonly input: Plan; readonly groups: readonly NamedScalar[]; readonly aggs: readonly AggregateCall[]; readonly schema: Schema }
   /** Input columns followed by one column per call. */
   | { readonly kind: 'window'; readonly input: Plan; readonly calls: readonly WindowCall[]; readonly schema: Schema }
-  | { readonly kind: 'sort'; readonly input: Plan; readonly keys: readonly SortKey[]; readonly schema: Schema }
+  | {
+      readonly kind: 'sort';
+      readonly input: Plan;
+      readonly keys: readonly SortKey[];
+      /**
+       * Top-N: only the first `fetch` rows of the sorted output are needed (set by the optimizer's
+       * push-down-limit under a Limit, which stays above it). Absent: the whole input sorted.
+       */
+      readonly fetch?: number;
+      readonly schema: Schema;
+    }
   | { readonly kind: 'limit'; readonly input: Plan; readonly limit: number | null; readonly offset: number; readonly schema: Schema }
   | { readonly kind: 'distinct'; readonly input: Plan; readonly schema: Schema }
   /** Columns matched by position; output names and types of `left` (types already unified by the binder). */
