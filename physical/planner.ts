@@ -11,12 +11,13 @@
  * Streams are keyed by canonical names: the key of the collection at path a.b.c is `a.b.c._id`
  * (or `._pos`); a field's column is its full path (`scenes.location`), so names never clash.
  */
-import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBatch, Struct, Utf8 } from 'apache-arrow';
+import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBatch, type Schema, Struct, Type, Utf8 } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
 import { type Expr, explodeStep, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
 import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
+import { and, type CompareOp, type Literal, or, type Predicate } from '../storage/vortex/predicate.js';
 import type { Dataset } from './dataset.js';
 import { compile, mask, toData, tupleId } from './eval.js';
 import { ExplodeOp } from './explode.js';
@@ -129,6 +130,8 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   const ds = ctx.ds;
   const keys = planKeys(path, ds);
   let stream: PhysicalOperator;
+  /** Filter conjuncts the scan applies in storage. */
+  const pushed = new Set<Expr>();
   if (path[path.length - 1]!.startsWith('#explode')) stream = explodeStream(ctx, path, needs);
   else if (path[path.length - 1]!.startsWith('#')) stream = timelineStream(ctx, path, needs);
   else {
@@ -139,9 +142,24 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     const node = collectionAt(ds.schema, path);
     const types = [...stored.map(() => undefined), ...[...own.keys()].map((p) => declaredType(node, p))];
     const prefixes = seekPrefixes(needs.selections ?? needs.filters, path.length);
+    const snapshot = ctx.snapshot(path.join('.'));
+    // Filters on this level's own stored columns run inside storage (zone maps prune, exact).
+    const storedSchema = snapshot.schema();
+    const preds: Predicate[] = [];
+    for (const f of needs.filters) {
+      if (f.depth !== path.length - 1) continue;
+      for (const c of conjunctsOf(f.pred)) {
+        const p = storagePredicate(c, path, stored, storedSchema);
+        if (p) {
+          preds.push(p);
+          pushed.add(c);
+        }
+      }
+    }
+    const where = preds.length === 0 ? undefined : preds.length === 1 ? preds[0]! : and(...preds);
     stream = new ScanOp(
-      ctx.snapshot(path.join('.')),
-      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types, ...(prefixes ? { prefixes } : {}) },
+      snapshot,
+      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types, ...(prefixes ? { prefixes } : {}), ...(where ? { where } : {}) },
       keys,
       `${ds.schema.name}.${path.join('.')}`,
     );
@@ -167,8 +185,11 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
   // Key leaves need no work: keys are always there.
   const ownFilters = needs.filters.filter((f) => f.depth === path.length - 1);
   for (const f of ownFilters) {
-    const c = compile(f.pred, leafColumn);
-    stream = new FilterOp(stream, (b: RecordBatch) => mask(c(b)), formatExpr(f.pred));
+    const rest = conjunctsOf(f.pred).filter((c) => !pushed.has(c));
+    if (rest.length === 0) continue;
+    const pred = rest.reduce((a, b): Expr => ({ kind: 'binary', op: 'and', left: a, right: b }));
+    const c = compile(pred, leafColumn);
+    stream = new FilterOp(stream, (b: RecordBatch) => mask(c(b)), formatExpr(pred));
   }
   // Windows of this level: within the parent's rows, after the level's filters.
   for (const w of needs.leaves) {
@@ -183,6 +204,68 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
   }
   return stream;
+}
+
+/** The conjuncts of a predicate (`a and b and c` → [a, b, c]). */
+function conjunctsOf(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === 'and' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
+}
+
+const FLIP: Record<string, CompareOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * `e` as a storage predicate over the stored columns of the level at `path`, when it compares
+ * the level's own stored fields (or key) with literals of a matching kind (and/or of those,
+ * null tests); null otherwise. Storage applies it exactly, after pruning by zone maps.
+ */
+function storagePredicate(e: Expr, path: readonly string[], storedKeys: readonly string[], schema: Schema): Predicate | null {
+  const column = (x: Expr): { name: string; type: DataType } | null => {
+    let name: string;
+    if (x.kind === 'field' && samePath(x.level.path, path)) name = x.path.join('.');
+    else if (x.kind === 'key' && samePath(x.level.path, path)) name = storedKeys[storedKeys.length - 1]!;
+    else return null;
+    let fields = schema.fields;
+    let f: Field | undefined;
+    for (const part of name.split('.')) {
+      f = fields.find((y) => y.name === part);
+      if (!f) return null;
+      fields = f.type.children ?? [];
+    }
+    return f ? { name, type: f.type } : null;
+  };
+  const fits = (t: DataType, v: unknown): v is Literal => {
+    switch (t.typeId) {
+      case Type.Int:
+      case Type.Float:
+        return (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'bigint';
+      case Type.Utf8:
+        return typeof v === 'string';
+      case Type.Bool:
+        return typeof v === 'boolean';
+      default:
+        return false;
+    }
+  };
+  switch (e.kind) {
+    case 'binary': {
+      if (e.op === 'and' || e.op === 'or') {
+        const l = storagePredicate(e.left, path, storedKeys, schema), r = storagePredicate(e.right, path, storedKeys, schema);
+        return l && r ? (e.op === 'and' ? and(l, r) : or(l, r)) : null;
+      }
+      if (!(e.op in FLIP)) return null;
+      const lc = column(e.left), rc = column(e.right);
+      if (lc && e.right.kind === 'literal' && fits(lc.type, e.right.value)) return { op: e.op as CompareOp, column: lc.name, value: e.right.value };
+      if (rc && e.left.kind === 'literal' && fits(rc.type, e.left.value)) return { op: FLIP[e.op]!, column: rc.name, value: e.left.value };
+      return null;
+    }
+    case 'unary': {
+      if (e.op !== 'is_null' && e.op !== 'is_not_null') return null;
+      const c = column(e.arg);
+      return c ? { op: e.op, column: c.name } : null;
+    }
+    default:
+      return null;
+  }
 }
 
 /**

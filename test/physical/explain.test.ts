@@ -88,4 +88,18 @@ describe('EXPLAIN of dataset scans', () => {
     }
     expect(await ds.scan([scenes.get('s105').clips.duration]).toArrow().then((t) => t.numRows)).toBe(3);
   });
+
+  it('level filters on stored columns run in storage: zone maps prune fragments', async () => {
+    const { scenes } = ds.collections;
+    const none = ds.scan([scenes.where(scenes.location.eq('zzz')).clips.duration]);
+    const e = await none.explain({ data: true, format: 'json' });
+    const scenesScan = JSON.stringify(e.plan);
+    expect(scenesScan).toContain('"zone maps":3');
+    expect((await none.toArrow()).numRows).toBe(0);
+    const some = await ds.scan([scenes.where(scenes.location.eq('a').and(scenes._id.ge('s1'))).clips.duration]).toArrow();
+    expect(some.numRows).toBe(2 * 20 * 3);
+    const text = await ds.scan([scenes.where(scenes.location.eq('a')).location]).explain();
+    expect(text).not.toContain('Filter');
+    expect(text).toContain('where=');
+  });
 });
