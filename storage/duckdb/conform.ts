@@ -46,6 +46,7 @@ export function conformData(d: Data, to: DataType, column: string): Data {
       if (d.nullCount !== n && from.typeId !== Type.Null) throw fail('it holds values');
       return makeData({ type: to, length: n, nullCount: n } as never);
     case Type.Int: {
+      if (from.typeId === Type.Decimal && (from as Decimal).scale === 0) return intFromDecimal(d, to, fail);
       if (from.typeId !== Type.Int) throw fail();
       if (sameType(from, to)) return d.clone(to);
       const { bitWidth, isSigned } = to as unknown as { bitWidth: number; isSigned: boolean };
@@ -162,6 +163,26 @@ export function conformData(d: Data, to: DataType, column: string): Data {
     default:
       return plain();
   }
+}
+
+/** Integers from a scale-0 decimal (DuckDB's HUGEINT sums), each checked against the range. */
+function intFromDecimal(d: Data, to: DataType, fail: (why?: string) => EngineError): Data {
+  const n = d.length;
+  const per = (d.type as Decimal).bitWidth / 32;
+  const words = d.values as Uint32Array;
+  const { bitWidth, isSigned } = to as unknown as { bitWidth: number; isSigned: boolean };
+  const lo = isSigned ? -(1n << BigInt(bitWidth - 1)) : 0n, hi = (isSigned ? 1n << BigInt(bitWidth - 1) : 1n << BigInt(bitWidth)) - 1n;
+  const Ctor = (to as unknown as { ArrayType: new (n: number) => { [i: number]: number | bigint } }).ArrayType;
+  const out = new Ctor(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(d, i)) continue;
+    let x = 0n;
+    for (let k = per - 1; k >= 0; k--) x = (x << 32n) | BigInt(words[per * i + k]!);
+    x = BigInt.asIntN(per * 32, x);
+    if (x < lo || x > hi) throw fail(`${x} is out of range`);
+    out[i] = bitWidth === 64 ? x : Number(x);
+  }
+  return makeData({ type: to, length: n, nullCount: d.nullCount, nullBitmap: bitmapOf(d), data: out } as never);
 }
 
 /** IEEE 754 single → half precision, round to nearest even. */

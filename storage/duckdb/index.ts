@@ -12,3 +12,4 @@ export type { ViewScan } from './view.js';
 export { arrowTypeOf, duckdbTypeOf } from './types.js';
 export { describeStore } from './store-spec.js';
 export type { StoreSpec } from './store-spec.js';
+export { arrowSource } from './arrow-source.js';

@@ -90,6 +90,8 @@ export function readVector(vec: Vec, type: DuckDBType, n: number, column: string
       for (let i = 0; i < n; i++) if (raw[i]) out[i >> 3]! |= 1 << (i & 7);
       return makeData({ ...base, data: out } as never);
     }
+    case DuckDBTypeId.HUGEINT:
+      return makeData({ ...base, data: new Uint32Array(dataCopy(vec, n * 16).buffer, 0, 4 * n) } as never);
     case DuckDBTypeId.DECIMAL: {
       const bytes = decimalBytes(type.width);
       const raw = dataCopy(vec, n * bytes);

@@ -18,9 +18,10 @@
  * | Dictionary                              | its value type               | the value type       |
  * | Null                                    | INTEGER (all NULL)           | Int32                |
  *
+ * DuckDB's HUGEINT (what sums of integers give) reads as Decimal128(38, 0), same bits.
+ *
  * DuckDB cannot hold (`duckdb-unsupported-type`): Timestamp ns with a zone (TIMESTAMPTZ is µs),
- * decimals wider than 38 digits, unions, durations and intervals. From DuckDB, HUGEINT,
- * UHUGEINT, UUID, INTERVAL, TIME WITH TIME ZONE, BIT, BIGNUM, UNION, VARIANT and GEOMETRY are
+ * decimals wider than 38 digits, unions, durations and intervals. From DuckDB, UHUGEINT, UUID, INTERVAL, TIME WITH TIME ZONE, BIT, BIGNUM, UNION, VARIANT and GEOMETRY are
  * refused with a hint to CAST them in the query.
  */
 import {
@@ -87,7 +88,6 @@ import {
 } from '@duckdb/node-api';
 
 import { EngineError } from '../../errors.js';
-import { sameType } from '../tables/arrow-json.js';
 
 function unsupported(column: string, what: string, hint: string): EngineError {
   return new EngineError('duckdb-unsupported-type', `column "${column}": ${what} ${hint}`, { details: { column, type: what } });
@@ -186,6 +186,10 @@ export function arrowTypeOf(type: DuckDBType, column: string): DataType {
       return new Float64();
     case DuckDBTypeId.DECIMAL:
       return new Decimal(type.scale, type.width, 128);
+    case DuckDBTypeId.HUGEINT:
+      // Sums of integers. The 128-bit two's complement bits are Decimal128's; values beyond 38
+      // digits keep their bits (Arrow readers may print them oddly).
+      return new Decimal(0, 38, 128);
     case DuckDBTypeId.VARCHAR:
       return new Utf8();
     case DuckDBTypeId.BLOB:
@@ -236,9 +240,14 @@ export function quoteString(s: string): string {
 
 /** Arrow types equal in every parameter, nested names and nullability included. */
 export function typesEqual(a: DataType, b: DataType): boolean {
-  try {
-    return sameType(a, b);
-  } catch {
-    return false;
+  if (a.typeId !== b.typeId) return false;
+  const x = a as unknown as Record<string, unknown>, y = b as unknown as Record<string, unknown>;
+  for (const k of ['bitWidth', 'isSigned', 'precision', 'scale', 'unit', 'listSize', 'byteWidth', 'keysSorted']) if (x[k] !== y[k]) return false;
+  if ((x.timezone ?? null) !== (y.timezone ?? null)) return false;
+  if (a.typeId === Type.Dictionary) {
+    const da = a as unknown as { dictionary: DataType; indices: DataType }, db = b as unknown as { dictionary: DataType; indices: DataType };
+    return typesEqual(da.dictionary, db.dictionary) && typesEqual(da.indices, db.indices);
   }
+  const ca = a.children ?? [], cb = b.children ?? [];
+  return ca.length === cb.length && ca.every((f, i) => f.name === cb[i]!.name && f.nullable === cb[i]!.nullable && typesEqual(f.type as DataType, cb[i]!.type as DataType));
 }

@@ -17,7 +17,7 @@ import type { Data, DataType, Field, RecordBatch } from 'apache-arrow';
 import { EngineError } from '../../errors.js';
 import { plainData } from '../arrow/concat.js';
 import { conformData } from './conform.js';
-import { tagged } from './errors.js';
+import { duckdbError, tagged } from './errors.js';
 import { typesEqual } from './types.js';
 import { type ReopenSpec, type ScanMetrics, WorkerScan } from './scan-host.js';
 import { writeVector } from './write-vector.js';
@@ -155,6 +155,10 @@ let fn: DuckDBTableFunction | null = null;
 export function ensureScanFunction(connection: DuckDBConnection): void {
   if (registered.has(connection)) return;
   fn ??= createFunction();
-  connection.registerTableFunction(fn);
+  try {
+    connection.registerTableFunction(fn);
+  } catch (e) {
+    throw duckdbError(e, `registering ${SCAN_FUNCTION}`);
+  }
   registered.add(connection);
 }

@@ -87,7 +87,7 @@ export function writeVector(vec: Vec, d: Data, n: number, mask: Uint8Array | nul
     case Type.Date:
     case Type.Time:
     case Type.Timestamp:
-      return writeFixed(vec, d, type, n);
+      return writeFixed(vec, d, type, n, bits);
     case Type.Float: {
       if ((type as unknown as { precision: number }).precision !== 0) return copyView(vec, d.values as Float32Array, n * (d.values as Float32Array).BYTES_PER_ELEMENT);
       const out = new Float32Array(n);
@@ -143,12 +143,22 @@ export function writeVector(vec: Vec, d: Data, n: number, mask: Uint8Array | nul
 const MICROS: Record<TimeUnit, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1n };
 
 /** Ints, dates, times, timestamps: a memcpy, or a unit conversion where DuckDB's unit differs. */
-function writeFixed(vec: Vec, d: Data, type: DataType, n: number): void {
+const INT64_MAX = (1n << 63n) - 1n;
+
+function outOfRange(type: DataType, v: bigint, why: string): EngineError {
+  return new EngineError('duckdb-unsupported-type', `a ${String(type)} value ${v} ${why}`, { details: { type: String(type) } });
+}
+
+function writeFixed(vec: Vec, d: Data, type: DataType, n: number, bits: Uint8Array | null): void {
   const v = d.values as Int32Array | BigInt64Array;
   if (type.typeId === Type.Date && v instanceof BigInt64Array) {
     // DateMillisecond → DATE (days).
     const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = Math.floor(Number(v[i]!) / 86_400_000);
+    for (let i = 0; i < n; i++) {
+      const ms = v[i]!;
+      if (ms % 86_400_000n !== 0n && isValid(bits, i)) throw outOfRange(type, ms, 'is not a whole day');
+      out[i] = Number(ms / 86_400_000n);
+    }
     return copyView(vec, out, n * 4);
   }
   if (type.typeId === Type.Time && v instanceof Int32Array) {
@@ -164,7 +174,12 @@ function writeFixed(vec: Vec, d: Data, type: DataType, n: number): void {
     if (k !== 1n) {
       const out = new BigInt64Array(n);
       const src = v as BigInt64Array;
-      for (let i = 0; i < n; i++) out[i] = src[i]! * k;
+      const max = INT64_MAX / k;
+      for (let i = 0; i < n; i++) {
+        const x = src[i]!;
+        if ((x > max || x < -max) && isValid(bits, i)) throw outOfRange(type, x, 'does not fit TIMESTAMPTZ (microseconds in 64 bits)');
+        out[i] = x * k;
+      }
       return copyView(vec, out, n * 8);
     }
   }
