@@ -1,0 +1,185 @@
+/**
+ * HashAggregate: GROUP BY through a {@link KeyTable} (group keys → dense group ids, one pass
+ * per batch) and vectorised accumulators indexed by group id. Without GROUP BY there is one
+ * group and one output row even for empty input. Per aggregate: FILTER (WHERE …) masks rows,
+ * DISTINCT keeps the first row of each (group, arguments) through a second KeyTable, and
+ * ORDER BY inside the call buffers the call's rows and feeds them sorted at the end.
+ *
+ * `prefilter` (a WHERE fused by the planner) excludes rows before grouping without copying
+ * the batch. Memory: the groups and their states (peakRowsHeld = groups).
+ */
+import { type Data, type DataType, Int32, type RecordBatch, type Schema } from 'apache-arrow';
+
+import { formatAggregate, formatScalar } from '../../logical/display.js';
+import type { AggregateCall, NamedScalar, Scalar } from '../../logical/plan.js';
+import { type Col, flatCol, fromData, toData } from '../expr/col.js';
+import { compilePredicate, compileScalar, type CompiledScalar } from '../expr/compile.js';
+import { physicalType } from '../expr/kernel.js';
+import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
+import { BaseOperator, closeAll, list } from '../run.js';
+import { type Accumulator, makeAccumulator } from './accumulators.js';
+import { chunks, UNORDERED } from './common.js';
+import { batchFrom, concatAll, gather } from './gather.js';
+import { hashRows } from './hash.js';
+import { KeyTable } from './key-table.js';
+import { sortIndices } from './sort-keys.js';
+
+const I32 = new Int32();
+
+interface AggState {
+  readonly call: AggregateCall;
+  readonly args: readonly CompiledScalar[];
+  readonly filter: ReturnType<typeof compilePredicate> | null;
+  readonly acc: Accumulator;
+  readonly distinct: { table: KeyTable; seen: Uint8Array } | null;
+  readonly order: { keys: readonly CompiledScalar[]; gids: Int32Array[]; args: Data[][]; keyData: Data[][] } | null;
+}
+
+export class HashAggregateOp extends BaseOperator {
+  readonly name = 'HashAggregate';
+
+  constructor(
+    child: PhysicalOperator,
+    readonly groups: readonly NamedScalar[],
+    readonly aggs: readonly AggregateCall[],
+    schema: Schema,
+    readonly prefilter: Scalar | null = null,
+  ) {
+    super(schema, [child], UNORDERED);
+  }
+
+  requiredInputOrdering(): readonly (Ordering | null)[] {
+    return [null];
+  }
+
+  maintainsInputOrder(): readonly boolean[] {
+    return [false];
+  }
+
+  displayParams(): readonly (readonly [string, string])[] {
+    return [
+      ['groups', list(this.groups.map((g) => (g.expr.kind === 'column' && g.expr.name === g.name ? g.name : `${formatScalar(g.expr)} AS ${g.name}`)))],
+      ['aggs', list(this.aggs.map(formatAggregate))],
+      ...(this.prefilter ? [['where', formatScalar(this.prefilter)] as const] : []),
+    ];
+  }
+
+  withChildren(children: readonly PhysicalOperator[]): PhysicalOperator {
+    return new HashAggregateOp(children[0]!, this.groups, this.aggs, this.schema, this.prefilter);
+  }
+
+  protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
+    const inSchema = this.children[0]!.schema;
+    const groupExprs = this.groups.map((g) => compileScalar(g.expr, inSchema));
+    const table = groupExprs.length ? new KeyTable(groupExprs.map((g) => g.type), true) : null;
+    const pre = this.prefilter ? compilePredicate(this.prefilter, inSchema) : null;
+    const states: AggState[] = this.aggs.map((call) => {
+      const args = call.args.map((a) => compileScalar(a, inSchema));
+      return {
+        call,
+        args,
+        filter: call.filter ? compilePredicate(call.filter, inSchema) : null,
+        acc: makeAccumulator(call.fn, args.map((a) => a.type), physicalType(call.type)),
+        distinct: call.distinct ? { table: new KeyTable([I32, ...args.map((a) => a.type)], true), seen: new Uint8Array(1024) } : null,
+        order: call.orderBy.length ? { keys: call.orderBy.map((k) => compileScalar(k.expr, inSchema)), gids: [], args: [], keyData: [] } : null,
+      };
+    });
+    const input = this.input(0, ctx);
+    try {
+      for (let b = await input.next(); b; b = await input.next()) {
+        const n = b.numRows;
+        if (n === 0) continue;
+        const cols = b.data.children;
+        const sel = pre ? pre.select(cols, n) : null;
+        if (sel && sel.length === 0) continue;
+        const gids = new Int32Array(n);
+        if (sel) gids.fill(-1);
+        if (table) {
+          const keys = groupExprs.map((g) => g.evaluate(cols, n));
+          table.insert(keys, hashRows(keys, n), n, gids, sel ?? undefined);
+        } else if (sel) for (const i of sel) gids[i] = 0;
+        const count = table ? table.size : 1;
+        this.hold(count + n);
+        for (const s of states) this.update(s, cols, n, gids, count);
+      }
+      const count = table ? table.size : 1;
+      if (count === 0) return;
+      const out: Data[] = [];
+      for (let k = 0; k < groupExprs.length; k++) out.push(table!.keyData(k));
+      for (const s of states) {
+        s.acc.ensure(count);
+        if (s.order) this.feedOrdered(s);
+        out.push(toData(s.acc.finish(count)));
+      }
+      yield* chunks(batchFrom(this.schema, out, count), Math.max(ctx.batchRows, 1));
+    } finally {
+      await closeAll([input]);
+    }
+  }
+
+  private update(s: AggState, cols: readonly Data[], n: number, gids: Int32Array, count: number): void {
+    s.acc.ensure(count);
+    const args = s.args.map((a) => a.evaluate(cols, n));
+    let g = gids;
+    if (s.filter) {
+      const keep = s.filter.select(cols, n);
+      if (keep) {
+        g = new Int32Array(n).fill(-1);
+        for (const i of keep) g[i] = gids[i]!;
+      }
+    }
+    if (s.distinct) g = this.firstOfDistinct(s.distinct, g, args, n);
+    if (s.order) {
+      s.order.gids.push(g);
+      s.order.args.push(args.map(toData));
+      s.order.keyData.push(s.order.keys.map((k) => toData(k.evaluate(cols, n))));
+      return;
+    }
+    s.acc.update(g, args, n);
+  }
+
+  /** Group ids with -1 for rows whose (group, arguments) already occurred. */
+  private firstOfDistinct(d: { table: KeyTable; seen: Uint8Array }, g: Int32Array, args: readonly Col[], n: number): Int32Array {
+    const gcol = flatCol(I32, n, g, null);
+    const keys = [gcol, ...args];
+    const ids = new Int32Array(n).fill(-1);
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (g[i]! >= 0) rows.push(i);
+    d.table.insert(keys, hashRows(keys, n), n, ids, Uint32Array.from(rows));
+    if (d.seen.length < d.table.size) {
+      const s = new Uint8Array(Math.max(d.table.size, d.seen.length * 2));
+      s.set(d.seen);
+      d.seen = s;
+    }
+    const out = new Int32Array(n).fill(-1);
+    for (const i of rows) {
+      const id = ids[i]!;
+      if (!d.seen[id]) {
+        d.seen[id] = 1;
+        out[i] = g[i]!;
+      }
+    }
+    return out;
+  }
+
+  /** ORDER BY inside an aggregate: all of its rows, sorted by (group, keys), fed at once. */
+  private feedOrdered(s: AggState): void {
+    const o = s.order!;
+    const total = o.gids.reduce((t, x) => t + x.length, 0);
+    if (total === 0) return;
+    const gids = new Int32Array(total);
+    let at = 0;
+    for (const x of o.gids) {
+      gids.set(x, at);
+      at += x.length;
+    }
+    const keyCols = o.keys.map((k, j) => fromData(concatAll(k.type, o.keyData.map((kd) => kd[j]!))));
+    const sortCols = [{ col: flatCol(I32, total, gids, null), descending: false, nullsFirst: false }, ...s.call.orderBy.map((k, j) => ({ col: keyCols[j]!, descending: k.descending, nullsFirst: k.nullsFirst }))];
+    const perm = sortIndices(sortCols, total);
+    const args = s.args.map((a, j) => fromData(gather(concatAll(a.type as DataType, o.args.map((x) => x[j]!)), perm)));
+    const g = new Int32Array(total);
+    for (let i = 0; i < total; i++) g[i] = gids[perm[i]!]!;
+    s.acc.update(g, args, total);
+  }
+}
+

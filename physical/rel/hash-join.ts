@@ -1,0 +1,148 @@
+/**
+ * HashJoin: the right input is the build side. It is read whole, its key columns hashed into
+ * a {@link KeyTable} (distinct keys → group ids) whose rows are laid out per group (CSR), then
+ * the left input streams through: each batch's keys are hashed and looked up in one pass,
+ * candidate pairs are collected in Uint32 arrays and handed to {@link JoinCore} in chunks of
+ * about `ctx.batchRows` (residual, join-type semantics). Equi keys use SQL equality: NULL keys
+ * never match. Output rows follow the left input's order (right-only rows of right / full
+ * joins come last).
+ */
+import { type Data, type RecordBatch, Schema } from 'apache-arrow';
+
+import { formatScalar } from '../../logical/display.js';
+import type { JoinType, Scalar } from '../../logical/plan.js';
+import { type Col, isNullAt, nullColumn } from '../expr/col.js';
+import { compilePredicate, compileScalar } from '../expr/compile.js';
+import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
+import { BaseOperator, closeAll, list } from '../run.js';
+import { UNORDERED } from './common.js';
+import { concatBatches } from './gather.js';
+import { hashRows } from './hash.js';
+import { JoinCore, Pairs } from './join-core.js';
+import { KeyTable } from './key-table.js';
+
+export interface HashJoinSpec {
+  readonly type: Exclude<JoinType, 'cross' | 'asof'>;
+  readonly on: readonly { readonly left: Scalar; readonly right: Scalar }[];
+  readonly residual: Scalar | null;
+}
+
+export class HashJoinOp extends BaseOperator {
+  readonly name = 'HashJoin';
+
+  constructor(
+    left: PhysicalOperator,
+    right: PhysicalOperator,
+    readonly spec: HashJoinSpec,
+    schema: Schema,
+  ) {
+    super(schema, [left, right], UNORDERED);
+  }
+
+  requiredInputOrdering(): readonly (Ordering | null)[] {
+    return [null, null];
+  }
+
+  maintainsInputOrder(): readonly boolean[] {
+    return [this.spec.type !== 'right' && this.spec.type !== 'full', false];
+  }
+
+  displayParams(): readonly (readonly [string, string])[] {
+    return [
+      ['type', this.spec.type],
+      ['on', list(this.spec.on.map((k) => `${formatScalar(k.left)} = ${formatScalar(k.right)}`))],
+      ...(this.spec.residual ? [['residual', formatScalar(this.spec.residual)] as const] : []),
+    ];
+  }
+
+  withChildren(children: readonly PhysicalOperator[]): PhysicalOperator {
+    return new HashJoinOp(children[0]!, children[1]!, this.spec, this.schema);
+  }
+
+  protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
+    const [leftOp, rightOp] = this.children as [PhysicalOperator, PhysicalOperator];
+    const left = this.input(0, ctx), right = this.input(1, ctx);
+    const t = this.spec.type;
+    try {
+      // Build.
+      const parts: RecordBatch[] = [];
+      let rows = 0;
+      for (let b = await right.next(); b; b = await right.next()) {
+        if (b.numRows === 0) continue;
+        parts.push(b);
+        rows += b.numRows;
+        this.hold(rows);
+      }
+      await right.close();
+      if (rows === 0 && (t === 'inner' || t === 'semi' || t === 'right')) return;
+      const build = parts.length ? concatBatches(rightOp.schema, parts) : null;
+      const rightKeyExprs = this.spec.on.map((k) => compileScalar(k.right, rightOp.schema));
+      const rightKeys: Col[] = build ? rightKeyExprs.map((k) => k.evaluate(build.data.children, rows)) : [];
+      const table = new KeyTable(rightKeyExprs.map((k) => k.type), false);
+      const gid = new Int32Array(rows);
+      if (rows) table.insert(rightKeys, hashRows(rightKeys, rows), rows, gid);
+      const starts = new Int32Array(table.size + 1);
+      for (let r = 0; r < rows; r++) if (gid[r]! >= 0) starts[gid[r]! + 1]!++;
+      for (let g = 0; g < table.size; g++) starts[g + 1]! += starts[g]!;
+      const fill = starts.slice(0, table.size);
+      const groupRows = new Uint32Array(rows);
+      const nullRows: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const g = gid[r]!;
+        if (g >= 0) groupRows[fill[g]!++] = r;
+        else nullRows.push(r);
+      }
+      const bothSchema = new Schema([...leftOp.schema.fields, ...rightOp.schema.fields]);
+      const residual = this.spec.residual ? compilePredicate(this.spec.residual, bothSchema) : null;
+      const core = new JoinCore({ type: t, schema: this.schema, residual }, leftOp.schema.fields.length);
+      core.setRight(build ? build.data.children : emptyCols(rightOp.schema), rows);
+      const leftKeyExprs = this.spec.on.map((k) => compileScalar(k.left, leftOp.schema));
+      const pairs = new Pairs();
+      const chunk = Math.max(1024, ctx.batchRows);
+      // Probe.
+      for (let b = await left.next(); b; b = await left.next()) {
+        const n = b.numRows;
+        if (n === 0) continue;
+        this.hold(rows + n);
+        core.startLeft(b);
+        const keys = leftKeyExprs.map((k) => k.evaluate(b.data.children, n));
+        const found = new Int32Array(n);
+        table.lookup(keys, hashRows(keys, n), n, found);
+        for (let i = 0; i < n; i++) {
+          const g = found[i]!;
+          if (g < 0) continue;
+          for (let k = starts[g]!, e = starts[g + 1]!; k < e; k++) pairs.push(i, groupRows[k]!);
+          if (pairs.length >= chunk) {
+            const out = core.consume(...pairs.take());
+            if (out) yield out;
+          }
+        }
+        const out = core.consume(...pairs.take());
+        if (out) yield out;
+        if (t === 'mark' && rows > 0) this.markUnknowns(core, keys, rightKeys, n, rows, nullRows, pairs);
+        const rest = core.finishLeft();
+        if (rest) yield rest;
+      }
+      const tail = core.finishRight();
+      if (tail) yield tail;
+    } finally {
+      await closeAll([left, right]);
+    }
+  }
+
+  /** Mark joins: pairs whose key comparison is NULL (left NULL keys × all right rows; other left rows × right NULL-key rows). */
+  private markUnknowns(core: JoinCore, keys: readonly Col[], rightKeys: readonly Col[], n: number, rows: number, nullRows: readonly number[], pairs: Pairs): void {
+    for (let i = 0; i < n; i++) {
+      const leftNull = keys.some((k) => isNullAt(k, i));
+      if (leftNull) for (let r = 0; r < rows; r++) pairs.push(i, r);
+      else for (const r of nullRows) pairs.push(i, r);
+      if (pairs.length >= 65536) core.considerUnknown(...pairs.take(), keys, rightKeys);
+    }
+    core.considerUnknown(...pairs.take(), keys, rightKeys);
+  }
+}
+
+/** Zero-row columns of a schema. */
+export function emptyCols(s: Schema): Data[] {
+  return s.fields.map((f) => nullColumn(f.type, 0));
+}
