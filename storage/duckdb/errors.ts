@@ -17,7 +17,7 @@ export function duckdbError(e: unknown, what: string, signal?: AbortSignal): Eng
   if (e instanceof EngineError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (signal?.aborted || /INTERRUPT Error|Interrupted!/.test(msg)) return new ExecutionError('cancelled', `${what} was cancelled`, { cause: e });
-  if (/connection disconnected|connection (is |was )?closed/i.test(msg)) {
+  if (/connection disconnected|closed connection|connection (is |was )?closed/i.test(msg)) {
     return new ExecutionError('duckdb-connection-closed', `${what}: the DuckDB connection is closed`, { cause: e });
   }
   const m = TAG.exec(msg);

@@ -56,7 +56,15 @@ export class DuckDBBatches implements AsyncIterable<RecordBatch> {
         } catch (e) {
           throw duckdbError(e, 'reading the DuckDB result', signal);
         }
-        if (!chunk || chunk.rowCount === 0) return;
+        if (!chunk || chunk.rowCount === 0) {
+          // A streaming result that fails ends like one that is exhausted; only its result type
+          // (INVALID once DuckDB holds an error) tells them apart. The message is not exposed.
+          if (signal?.aborted) throw new ExecutionError('cancelled', 'the DuckDB query was cancelled');
+          if (this.result.returnType === duckdb.ResultType.INVALID) {
+            throw new ExecutionError('duckdb-error', 'the DuckDB query failed while its result streamed (@duckdb/node-api does not pass on the message of a streaming error; run the query on its own to see it)');
+          }
+          return;
+        }
         const n = chunk.rowCount;
         const children = this.types.map((t, k) => {
           const d = readVector(duckdb.data_chunk_get_vector(chunk.chunk, k), t, n, names[k]!);

@@ -83,6 +83,7 @@ export async function toDuckDB(connection: DuckDBConnection, source: DuckDBSourc
   }
   if (fields.length === 0) throw new PlanError('invalid-argument', 'the source has no columns');
   const types = fields.map((f) => duckdbTypeOf(f.type, f.name));
+  await run(connection, 'SELECT 1', 'toDuckDB'); // a closed connection fails here, before anything is made
   const name = opts.name ?? (source.defaultName || `gyre_scan_${++unnamed}`);
   if (opts.materialize) {
     const temporary = opts.temporary ?? false;
@@ -104,6 +105,16 @@ export async function toDuckDB(connection: DuckDBConnection, source: DuckDBSourc
     throw e;
   }
   return new DuckDBExport(connection, name, 'view', null, scans, id, temporary);
+}
+
+/** True inside an explicit transaction: two statements then see the same transaction id. */
+async function inTransaction(connection: DuckDBConnection, what: string): Promise<boolean> {
+  try {
+    const id = async (): Promise<unknown> => (await connection.runAndReadAll('SELECT txid_current()')).getRows()[0]![0];
+    return (await id()) === (await id());
+  } catch (e) {
+    throw duckdbError(e, what);
+  }
 }
 
 async function run(connection: DuckDBConnection, sql: string, what: string, signal?: AbortSignal): Promise<void> {
@@ -140,13 +151,9 @@ async function materialize(
   const what = `loading DuckDB table ${name}`;
   const signal = opts.signal;
   const ddl = `CREATE ${opts.replace ? 'OR REPLACE ' : ''}${opts.temporary ? 'TEMP ' : ''}TABLE ${quoteIdent(name)} (${fields.map((f, i) => `${quoteIdent(f.name)} ${types[i]!.toString()}`).join(', ')})`;
-  let ownTxn = true;
-  try {
-    await connection.run('BEGIN TRANSACTION');
-  } catch (e) {
-    if (!/within a transaction/i.test(String((e as Error).message))) throw duckdbError(e, what);
-    ownTxn = false;
-  }
+  // Our own transaction unless the caller has one open (a failing BEGIN would abort theirs).
+  const ownTxn = !(await inTransaction(connection, what));
+  if (ownTxn) await run(connection, 'BEGIN TRANSACTION', what);
   let created = false;
   let appender: DuckDBAppender | null = null;
   const onAbort = (): void => connection.interrupt();
