@@ -248,6 +248,8 @@ export class FnAcc implements Accumulator {
   take(): Data {
     const results = this.results;
     this.results = [];
+    const bytes = this.type.typeId === Type.Binary || this.type.typeId === Type.Utf8 ? bytesData(this.type, results) : null;
+    if (bytes) return bytes;
     try {
       const vec = vectorFromArray(results, this.type);
       return concatColumn(this.type, vec.data);
@@ -259,6 +261,40 @@ export class FnAcc implements Accumulator {
   held(): number {
     return this.parts.reduce((s, p) => s + p.length, 0) + this.results.length;
   }
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Results of a binary (Uint8Array) or utf8 (string) aggregate as one Data, built directly (Arrow's
+ * vectorFromArray goes through a builder per value); null when a result has another type.
+ */
+function bytesData(type: DataType, results: readonly unknown[]): Data | null {
+  const n = results.length;
+  const parts = new Array<Uint8Array | null>(n);
+  let total = 0, nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const r = results[i];
+    const b = r === null || r === undefined ? null : r instanceof Uint8Array ? r : typeof r === 'string' ? utf8.encode(r) : undefined;
+    if (b === undefined) return null;
+    if ((type.typeId === Type.Utf8) !== (typeof r === 'string') && b !== null) return null;
+    parts[i] = b;
+    if (b) total += b.length;
+    else nulls++;
+  }
+  const offsets = new Int32Array(n + 1), data = new Uint8Array(total);
+  const valid = nulls > 0 ? new Uint8Array((n + 7) >> 3) : null;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const b = parts[i];
+    if (b) {
+      data.set(b, at);
+      at += b.length;
+      if (valid) valid[i >> 3]! |= 1 << (i & 7);
+    }
+    offsets[i + 1] = at;
+  }
+  return makeData({ type, length: n, nullCount: nulls, nullBitmap: valid, valueOffsets: offsets, data } as never);
 }
 
 /** A cheap check of a custom aggregate's result against the primitive types (others are left to Arrow). */
