@@ -14,6 +14,8 @@ export interface ExplainOptions {
   readonly analyze?: boolean;
   /** Report what each scan will read (and, with analyze, what it read). */
   readonly data?: boolean;
+  /** Run with sideways information passing (default on; seeks make reads smaller than forecast). */
+  readonly sideways?: boolean;
 }
 
 export interface ScanData {
@@ -80,7 +82,7 @@ export async function explainPlan(root: PhysicalOperator, opts: ExplainOptions =
   if (opts.analyze) {
     const snaps = [...new Map(scans.map((s) => [s.label, s])).values()];
     const before = await Promise.all(snaps.map((s) => s.snapshot.readStats()));
-    for await (const b of root.execute({ batchRows: 8192 })) void b;
+    for await (const b of root.execute({ batchRows: 8192, sideways: opts.sideways !== false })) void b;
     if (opts.data) {
       const after = await Promise.all(snaps.map((s) => s.snapshot.readStats()));
       reads = snaps.map((s, i) => {

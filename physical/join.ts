@@ -18,6 +18,7 @@ import { type Data, type DataType, type Field, type RecordBatch, Schema } from '
 
 import { ExecutionError } from '../errors.js';
 import { takeData } from '../storage/arrow/take.js';
+import { compareBytes, keyAt } from '../storage/tables/key-codec.js';
 import { batchOf, columnOf, Emitter, Grow, NONE, sameType, scalarData, takeOrFill } from './batches.js';
 import { KeyCursor, runEnd, seekTo } from './key-cursor.js';
 import { type ExecContext, fieldsOf, isPrefix, type Ordering, type PhysicalOperator } from './operator.js';
@@ -123,6 +124,7 @@ export class MergeJoinOp extends BaseOperator {
     const flush = (): void => {
       if (keep.length > 0) out.push(this.piece(D.batch!, keep.drain(), U.batch, look.drain()));
     };
+    const sip = ctx.sideways !== false;
     try {
       while (await D.ready()) {
         const dk = D.keys, n = D.length;
@@ -133,12 +135,16 @@ export class MergeJoinOp extends BaseOperator {
             if (!U.hasRow) {
               if (U.done) break;
               flush(); // the pending piece refers to the lookup batch about to be dropped
+              // Sideways: the lookup side's rows below the driver's key are never needed.
+              if (sip) this.sideways(1 - this.driver, keyAt(dk, i));
               await U.load();
               continue;
             }
             U.row = seekTo(U.keys, U.row, dk, i);
             if (U.row < U.length) {
               if (U.compareTo(dk, i) === 0) match = U.row;
+              // Sideways (inner): driver rows below the next parent have no parent: skip them.
+              else if (inner && sip) this.sideways(this.driver, keyAt(U.keys, U.row));
               break;
             }
           }
@@ -158,6 +164,17 @@ export class MergeJoinOp extends BaseOperator {
     } finally {
       await closeAll([di, ui]);
     }
+  }
+
+  private lastSeek: [Uint8Array | null, Uint8Array | null] = [null, null];
+
+  /** Passes a seek bound on the join prefix to child `side` (once per new bound). */
+  private sideways(side: number, bytes: Uint8Array): void {
+    const prev = this.lastSeek[side as 0 | 1];
+    if (prev && compareBytes(bytes, prev) <= 0) return;
+    this.lastSeek[side as 0 | 1] = bytes;
+    this.metrics.seeks++;
+    this.children[side]!.seek({ keys: this.prefix, bytes });
   }
 
   /** Driver rows `keep` of `db` with lookup rows `look` (NONE: no match) of `ub`. */

@@ -22,6 +22,8 @@ export interface ExecContext {
   readonly signal?: AbortSignal;
   /** Target rows per output batch (operators may emit smaller batches). */
   readonly batchRows: number;
+  /** Sideways information passing: merge operators send seek bounds to their inputs (default on). */
+  readonly sideways?: boolean;
 }
 
 export const defaultContext = (): ExecContext => ({ batchRows: 8192 });
@@ -41,6 +43,17 @@ export interface OperatorMetrics {
 
 export const newMetrics = (): OperatorMetrics => ({ rowsIn: 0, rowsOut: 0, batchesOut: 0, elapsedMs: 0, seeks: 0, peakRowsHeld: 0 });
 
+/**
+ * A seek (sideways information passing): the consumer will not need rows whose key on the
+ * columns `keys` (a prefix of the receiver's ordering) is below `bytes` (the normalized key
+ * prefix, storage/tables/key-codec.ts). Receivers may skip such rows — batches, chunks,
+ * fragments — or ignore the hint; rows already produced stay valid.
+ */
+export interface SeekBound {
+  readonly keys: readonly string[];
+  readonly bytes: Uint8Array;
+}
+
 export interface PhysicalOperator {
   readonly name: string;
   readonly schema: Schema;
@@ -55,6 +68,8 @@ export interface PhysicalOperator {
   displayParams(): readonly (readonly [string, string])[];
   readonly metrics: OperatorMetrics;
   execute(ctx: ExecContext): AsyncIterable<RecordBatch>;
+  /** Advises that rows below `bound` are not needed (see SeekBound). */
+  seek(bound: SeekBound): void;
   withChildren(children: readonly PhysicalOperator[]): PhysicalOperator;
 }
 

@@ -11,8 +11,10 @@ import {
   type ExecContext,
   newMetrics,
   type OperatorMetrics,
+  isPrefix,
   type Ordering,
   type PhysicalOperator,
+  type SeekBound,
 } from './operator.js';
 
 /** Runs `op` to the end and returns all its rows as one Arrow Table of the operator's schema. */
@@ -110,6 +112,15 @@ export abstract class BaseOperator implements PhysicalOperator {
   /** Child `i` as an input pulled by this operator. */
   protected input(i: number, ctx: ExecContext): ChildInput {
     return new ChildInput(this.children[i]!, ctx, this);
+  }
+
+  /**
+   * Seeks forward: by default forwarded to every child ordered by the bound's key columns (its
+   * rows with smaller keys can only make output rows with smaller keys). Operators whose output
+   * rows need other rows of their input override this (or ignore seeks).
+   */
+  seek(bound: SeekBound): void {
+    for (const c of this.children) if (isPrefix(bound.keys, c.ordering.keys)) c.seek(bound);
   }
 
   /** Records that `rows` rows are held at once (bounded-memory evidence). */

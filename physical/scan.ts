@@ -8,11 +8,11 @@ import { type DataType, Field, type RecordBatch, Schema } from 'apache-arrow';
 
 import { nullData } from '../storage/arrow/concat.js';
 import { ExecutionError } from '../errors.js';
-import { compareBytes } from '../storage/tables/key-codec.js';
+import { compareBytes, prefixEnd } from '../storage/tables/key-codec.js';
 import type { Key, ScanOptions, ScanPlanForecast, Snapshot } from '../storage/tables/snapshot.js';
 import type { Predicate } from '../storage/vortex/predicate.js';
 import { batchOf } from './batches.js';
-import type { ExecContext, Ordering, PhysicalOperator } from './operator.js';
+import { type ExecContext, isPrefix, type Ordering, type PhysicalOperator, type SeekBound } from './operator.js';
 import { BaseOperator } from './run.js';
 
 export interface ScanSpec {
@@ -82,14 +82,46 @@ export class ScanOp extends BaseOperator {
     return new ScanOp(this.snapshot, this.spec, this.ordering.keys, this.label);
   }
 
+  /** The furthest seek bound received (normalized key bytes), or null. */
+  private bound: Uint8Array | null = null;
+
+  /** Rows below the bound are skipped: the storage scan restarts from it (fragments, chunks skipped). */
+  override seek(b: SeekBound): void {
+    if (!isPrefix(b.keys, this.ordering.keys)) return;
+    if (!this.bound || compareBytes(b.bytes, this.bound) > 0) this.bound = b.bytes;
+  }
+
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
     const opts = this.storageOptions(ctx.batchRows);
     const present = opts.columns!;
-    for await (const b of this.spec.prefixes ? this.seeks(opts, this.spec.prefixes) : this.snapshot.scan(opts)) {
+    for await (const b of this.storage(opts)) {
       this.hold(b.numRows);
       // Stored paths come back nested (`metadata.weather` → metadata: {weather}); flatten to the plan's names.
       const cols = this.spec.columns.map((c, i) => (present.includes(c) ? pathData(b, c) : nullData(this.schema.fields[i]!.type, b.numRows)));
       yield batchOf(this.schema, cols, b.numRows);
+    }
+  }
+
+  /**
+   * Storage batches: one storage scan per seek prefix (or one for the whole table). Seek bounds
+   * reach storage as a moving lower bound: fragments and decode units wholly below it are
+   * skipped, rows below it trimmed; prefixes wholly below it are not read at all.
+   */
+  private async *storage(opts: ScanOptions): AsyncGenerator<RecordBatch> {
+    const ranges: (Key | undefined)[] = this.spec.prefixes ? this.sortedPrefixes(this.spec.prefixes) : [undefined];
+    let left = opts.limit ?? Infinity;
+    const skipTo = (): Uint8Array | undefined => this.bound ?? undefined;
+    for (const prefix of ranges) {
+      if (left <= 0) return;
+      if (prefix) {
+        const end = prefixEnd(prefix.bytes);
+        if (this.bound && end && compareBytes(end, this.bound) <= 0) continue; // wholly below the bound
+        this.metrics.seeks++;
+      }
+      for await (const b of this.snapshot.scan({ ...opts, ...(prefix ? { prefix } : {}), skipTo, ...(left < Infinity ? { limit: left } : {}) })) {
+        left -= b.numRows;
+        yield b;
+      }
     }
   }
 
@@ -125,18 +157,6 @@ export class ScanOp extends BaseOperator {
     };
   }
 
-  /** One storage scan per distinct prefix, in key order (so the output stays sorted). */
-  private async *seeks(opts: ScanOptions, prefixes: readonly (readonly unknown[])[]): AsyncGenerator<RecordBatch> {
-    const keys = this.sortedPrefixes(prefixes);
-    let left = opts.limit ?? Infinity;
-    for (let i = 0; i < keys.length && left > 0; i++) {
-      this.metrics.seeks++;
-      for await (const b of this.snapshot.scan({ ...opts, prefix: keys[i]!, ...(left < Infinity ? { limit: left } : {}) })) {
-        left -= b.numRows;
-        yield b;
-      }
-    }
-  }
 }
 
 /** The field at a column path (a top-level name, or a dotted path into structs). */

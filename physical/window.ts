@@ -13,7 +13,7 @@ import { KeyCodec } from '../storage/tables/key-codec.js';
 import { type Accumulator, makeAccumulator, type Reducer, reducerName, reducerType } from './aggregates.js';
 import { batchOf, columnOf, concatRecordBatches } from './batches.js';
 import { KeyCursor, runEnd } from './key-cursor.js';
-import { type ExecContext, fieldsOf, isPrefix, type Ordering, type PhysicalOperator } from './operator.js';
+import { type ExecContext, fieldsOf, isPrefix, type Ordering, type PhysicalOperator, type SeekBound } from './operator.js';
 import { BaseOperator, closeAll, list } from './run.js';
 
 export interface WindowSpec {
@@ -62,6 +62,11 @@ export class WindowOp extends BaseOperator {
     this.after = after;
     this.agg = agg;
     this.inputType = inputType;
+  }
+
+  /** A seek inside a partition would drop rows earlier windows need: only partition-aligned bounds pass. */
+  override seek(bound: SeekBound): void {
+    if (bound.keys.length <= this.partitionKeys.length) super.seek(bound);
   }
 
   requiredInputOrdering(): readonly (Ordering | null)[] {

@@ -47,6 +47,14 @@ export interface ScanOptions {
   readonly where?: Predicate;
   /** Only keys starting with this prefix. */
   readonly prefix?: Key;
+  /** Only keys at or after this normalized key (or key prefix): a seek forward. */
+  readonly from?: Uint8Array;
+  /**
+   * A moving lower bound (sideways information passing): rows below `skipTo()` are not needed.
+   * Checked before each cluster of fragments and each decode unit (zone maps on the first key
+   * column), so whole fragments and chunks are skipped; rows below it are trimmed.
+   */
+  readonly skipTo?: () => Uint8Array | undefined;
   /** Stop after this many rows. */
   readonly limit?: number;
   /** Rows per merged batch (default 8192). */
@@ -79,6 +87,8 @@ export interface ScanMetrics {
   fragmentsTotal: number;
   fragmentsPruned: number;
   fragmentsRead: number;
+  /** Fragments skipped by a moving lower bound (sideways information passing). */
+  fragmentsSkipped: number;
   clustersMerged: number;
   rowsReturned: number;
 }
@@ -120,7 +130,7 @@ export function filterBatch(batch: RecordBatch, p: Predicate): RecordBatch {
 }
 
 export class Snapshot {
-  readonly metrics: ScanMetrics = { fragmentsTotal: 0, fragmentsPruned: 0, fragmentsRead: 0, clustersMerged: 0, rowsReturned: 0 };
+  readonly metrics: ScanMetrics = { fragmentsTotal: 0, fragmentsPruned: 0, fragmentsRead: 0, fragmentsSkipped: 0, clustersMerged: 0, rowsReturned: 0 };
 
   /** The collection read (a plain table's only collection, or one collection of a dataset). */
   readonly state: CollectionState;
@@ -158,13 +168,14 @@ export class Snapshot {
   }
 
   /** Derives a key range from conjuncts on a prefix of the key columns. */
-  private keyRange(where: Predicate | undefined, prefix: Key | undefined): KeyRange {
+  private keyRange(where: Predicate | undefined, prefix: Key | undefined, from?: Uint8Array): KeyRange {
     const r: KeyRange = {};
     const tighten = (lo?: Uint8Array, hi?: Uint8Array): void => {
       if (lo && (!r.lo || compareBytes(lo, r.lo) > 0)) r.lo = lo;
       if (hi && (!r.hi || compareBytes(hi, r.hi) < 0)) r.hi = hi;
     };
     if (prefix) tighten(prefix.bytes, prefixEnd(prefix.bytes));
+    if (from) tighten(from);
     const cs = conjuncts(where);
     const keyNames = this.core.keyFields.map((f) => f.name);
     const eqs: Literal[] = [];
@@ -258,17 +269,30 @@ export class Snapshot {
     keyWhere: Predicate | undefined,
     where: Predicate | undefined,
     batchRows: number,
+    skipTo?: () => Uint8Array | undefined,
   ): AsyncGenerator<RecordBatch> {
     const keyFields = this.core.keyFields;
     const keyNames = keyFields.map((f) => f.name);
+    const skip = skipTo
+      ? (): Predicate | undefined => {
+          const lo = skipTo();
+          const first = lo ? this.core.codec.decode(lo)[0] : undefined;
+          return first === undefined ? undefined : { op: '>=', column: keyNames[0]!, value: first as Literal };
+        }
+      : undefined;
     const read = async function* (this: Snapshot, f: FragmentEntry, p: Predicate | undefined): AsyncGenerator<RecordBatch> {
       this.metrics.fragmentsRead++;
       const file = await this.core.files.get(f.path);
       const present = this.present(g, f);
       const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
-      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}) });
+      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}), ...(skip ? { skip, skipColumns: [keyNames[0]!] } : {}) });
     }.bind(this);
     for (const cluster of this.clusters(fragments, r)) {
+      const lo = skipTo?.();
+      if (lo && cluster.every((f) => compareBytes(fromHex(f.maxKey), lo) < 0)) {
+        this.metrics.fragmentsSkipped += cluster.length;
+        continue;
+      }
       const f0 = cluster[0]!;
       if (cluster.length === 1 && !f0.tombstone && this.rangeTombstonesFor(f0).length === 0) {
         const present = this.present(g, f0);
@@ -347,10 +371,13 @@ export class Snapshot {
     const { proj, reads } = this.plan(opts);
     const keyFields = this.core.keyFields;
     const keyNames = new Set(keyFields.map((f) => f.name));
-    const r = this.keyRange(opts.where, opts.prefix);
+    const r = this.keyRange(opts.where, opts.prefix, opts.from);
     const cs = conjuncts(opts.where);
     // A key prefix is equality on the first key columns: exact inside fragments, zone maps prune.
     const prefixEqs: Predicate[] = (opts.prefix?.parts ?? []).map((v, i) => ({ op: '=', column: keyFields[i]!.name, value: v as Literal }));
+    // A seek bound's first part prunes chunks by zone maps (rows before the bound are trimmed by key).
+    const fromPart = opts.from ? this.core.codec.decode(opts.from)[0] : undefined;
+    if (fromPart !== undefined) prefixEqs.push({ op: '>=', column: keyFields[0]!.name, value: fromPart as Literal });
     const keyOnly = [...prefixEqs, ...cs.filter((c) => [...predicateColumns(c)].every((x) => keyNames.has(x)))];
     const rest = cs.filter((c) => !keyOnly.includes(c));
     const keyWhere = keyOnly.length === 0 ? undefined : keyOnly.length === 1 ? keyOnly[0]! : and(...keyOnly);
@@ -405,6 +432,19 @@ export class Snapshot {
     };
   }
 
+  /** The rows of a key-sorted batch (stored key column names) at or after `from`. */
+  private trimBefore(b: RecordBatch, from: Uint8Array): RecordBatch {
+    const keys = this.rowKeys(b);
+    const i = lowerBound(keys, from);
+    return i === 0 ? b : b.slice(i);
+  }
+
+  /** Normalized keys of a batch's rows (the batch has the stored key columns). */
+  rowKeys(b: RecordBatch): KeyBlock {
+    const names = b.schema.fields.map((f) => f.name);
+    return this.core.codec.encode(this.core.keyFields.map((kf) => b.data.children[names.indexOf(kf.name)]!));
+  }
+
   /** Bytes and requests read so far from this snapshot's fragment files (their metadata included). */
   readStats(): Promise<{ bytes: number; requests: number }> {
     const paths = [...this.state.keySpace, ...[...this.state.groups.values()].flatMap((g) => g.fragments)].map((f) => f.path);
@@ -421,7 +461,7 @@ export class Snapshot {
     const groups = [...reads.keys()];
     if (groups.length === 0) {
       // Keys only: the key space knows every key.
-      flat = this.groupRows(undefined, this.state.keySpace, [], r, keyWhere, undefined, batchRows);
+      flat = this.groupRows(undefined, this.state.keySpace, [], r, keyWhere, undefined, batchRows, opts.skipTo);
       if (restWhere) throw new EngineError('internal', 'a key-only scan has a non-key filter');
     } else {
       const streams = groups.map((gp) => {
@@ -430,7 +470,7 @@ export class Snapshot {
         // A filter on this group alone can run inside it (before the zip).
         const local = groups.length === 1 ? restWhere : undefined;
         const localNamed = local ? renamePredicate(local, (c) => (keyNames.has(c) ? c : c.slice(gp === '' ? 0 : gp.length + 1))) : undefined;
-        const rows = this.groupRows(g, g.fragments, fields, r, keyWhere, localNamed, batchRows);
+        const rows = this.groupRows(g, g.fragments, fields, r, keyWhere, localNamed, batchRows, opts.skipTo);
         return { gp, fields, rows: mapAsync(rows, (b) => renameColumns(b, (n) => (keyNames.has(n) ? n : qualify(gp, n)))) };
       });
       if (streams.length === 1) flat = streams[0]!.rows;
@@ -439,7 +479,10 @@ export class Snapshot {
         flat = restWhere ? mapAsync(zipped, (b) => filterBatch(b, restWhere)) : zipped;
       }
     }
-    for await (const b of flat) {
+    for await (const b0 of flat) {
+      let b = opts.from ? this.trimBefore(b0, opts.from) : b0;
+      const lo = opts.skipTo?.();
+      if (lo && b.numRows > 0) b = this.trimBefore(b, lo);
       if (b.numRows === 0) continue;
       const out = project(proj, b.numRows > remaining ? b.slice(0, remaining) : b);
       remaining -= out.numRows;

@@ -27,6 +27,12 @@ export interface ReadOptions {
   readonly rows?: readonly [number, number];
   /** Rows must satisfy this; zone maps prune chunks that cannot match. */
   readonly where?: Predicate;
+  /**
+   * A moving lower bound (sideways information passing): before each batch is decoded, batches
+   * whose zone maps show no row satisfying `skip()` are skipped. Columns: `skipColumns`.
+   */
+  readonly skip?: () => Predicate | undefined;
+  readonly skipColumns?: readonly string[];
   /** Per-decode memory budget in bytes (default 4 GiB). */
   readonly memoryBudget?: number;
 }
@@ -47,6 +53,8 @@ export interface ScanStats {
   chunksPruned: number;
   rowsDecoded: number;
   rowsReturned: number;
+  /** Batches skipped by a moving lower bound (ReadOptions.skip). */
+  chunksSkipped?: number;
 }
 
 /** What a scan will read (see `VortexFile.forecast`). */
@@ -460,7 +468,7 @@ export class VortexFile {
   async *scan(opts: ReadOptions = {}): AsyncGenerator<RecordBatch> {
     const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
     const { cols, whereCols, chunks, plan, total } = await this.batchPlan(opts, budget);
-    Object.assign(this.lastScan, { chunksTotal: total, chunksPruned: total - plan.length, rowsDecoded: 0, rowsReturned: 0 });
+    Object.assign(this.lastScan, { chunksTotal: total, chunksPruned: total - plan.length, rowsDecoded: 0, rowsReturned: 0, chunksSkipped: 0 });
     const colNodes = this.columnNodes();
     const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read'>>();
     if (colNodes === null) {
@@ -479,9 +487,32 @@ export class VortexFile {
     const needed = (verdict: Verdict): number[] => (verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])]);
     const outSchema = new Schema(cols.map((c) => this.schema.fields[c]!));
     const READ_AHEAD = 2;
+    // Sideways information passing: zone maps of the bound's columns decide skips before decoding.
+    // Their zone maps are read when the first bound arrives (metadata only, once per file).
+    const skipZones = new Map<number, Data | null>();
+    const loadSkipZones = async (): Promise<void> => {
+      if (skipZones.size > 0 || !opts.skip?.()) return;
+      for (const c of this.resolveColumns(opts.skipColumns ?? [])) skipZones.set(c, await this.zones(c, budget));
+    };
+    const skipped = (a: number, b: number): boolean => {
+      const sp = opts.skip?.();
+      if (!sp) return false;
+      const v = evalZone(sp, (name) => {
+        const c = fieldNames.indexOf(name);
+        const z = skipZones.get(c);
+        return z ? this.zoneStats(c, z, a, b) : undefined;
+      });
+      return v === 'none';
+    };
     for (let k = 0; k < plan.length; k++) {
+      if (opts.skip) await loadSkipZones();
+      if (skipped(plan[k]!.a, plan[k]!.b)) {
+        this.lastScan.chunksSkipped = (this.lastScan.chunksSkipped ?? 0) + 1;
+        continue;
+      }
       for (let j = k; j < Math.min(plan.length, k + 1 + READ_AHEAD); j++) {
         const p = plan[j]!;
+        if (j > k && skipped(p.a, p.b)) continue;
         for (const c of needed(p.verdict)) readers.get(c)!.prefetch(p.a, p.b);
       }
       const { a, b, verdict } = plan[k]!;

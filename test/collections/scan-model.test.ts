@@ -142,7 +142,7 @@ describe('dataset scans vs a naive reference', () => {
         for (const [k, m] of Object.entries(methods)) items[k] = dets.confidence.resample(tl, { on: dets.ts, method: m });
         const got = (await ds.scan([items]).toArrow()).toArray().map((r) => {
           const o = (r as { toJSON(): Record<string, unknown> }).toJSON();
-          return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v && typeof v === 'object' && 'toArray' in v ? [...(v as Iterable<unknown>)] : v)]));
+          return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v && typeof v === 'object' && 'toArray' in v ? [...(v as unknown as Iterable<unknown>)] : v)]));
         });
         const want: Record<string, unknown>[] = [];
         for (const s of model) {

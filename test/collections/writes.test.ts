@@ -27,7 +27,7 @@ const schema = datasetSchema('w', {
 
 let dir: string;
 let db: Database;
-let ds: Dataset<typeof schema extends import('../../logical/schema.js').DatasetSchema<infer R> ? R : never>;
+let ds: Dataset<NonNullable<(typeof schema)['__roots']>>;
 
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))) as unknown;
 

@@ -60,7 +60,8 @@ describe('EXPLAIN of dataset scans', () => {
   it('DATA ANALYZE: predicted bytes and reads match the run; ANALYZE rows match the result', async () => {
     const { scenes } = ds.collections;
     const q = ds.scan([scenes.clips.dets.conf, scenes.location]);
-    const e = await q.explain({ analyze: true, data: true, format: 'json' });
+    // The forecast does not model sideways seeks (they can only skip data, after reading a zone map).
+    const e = await q.explain({ analyze: true, data: true, sideways: false, format: 'json' });
     expect(e.plan.metrics!.rowsOut).toBe(3 * 40 * 3 * 200);
     expect(e.reads!.length).toBe(2);
     for (const r of e.reads!) {
