@@ -1,34 +1,15 @@
 /**
- * CST → AST for expressions, windows and type names: the first layer of the visitor (the
- * query and statement layers extend it; sql-to-ast.ts has the finished class).
- *
- * Methods are named after grammar rules and take `(children, span)`. A method returns the AST
- * node of its rule, except the rules that continue something already built: `predicateTail`,
- * `postfix` and (in the query layer) `joinClause` return a function of the left operand.
- * Checks the grammar cannot express (a struct type's parameters must be fields, …) add
- * diagnostics instead of throwing, so one parse reports them all.
+ * CST → AST for expressions: operator chains (built by precedence), predicates and primaries
+ * (see type-to-ast.ts for the layers).
  */
-import type { CstNodeLocation, IToken } from 'chevrotain';
+import type { CstNodeLocation } from 'chevrotain';
 
 import type * as Ast from './ast.js';
+import { CallToAst } from './call-to-ast.js';
 import type * as C from './cst.generated.js';
-import type { Diagnostic } from './diagnostics.js';
 import { tokenSpan } from './lexer.js';
-import { sqlParser } from './sql-grammar.js';
 import * as T from './tokens.js';
-
-const BaseVisitor = sqlParser.getBaseCstVisitorConstructor<CstNodeLocation, unknown>();
-
-export const joinSpans = (a: Ast.SourceSpan, b: Ast.SourceSpan): Ast.SourceSpan => ({ start: a.start, end: b.end });
-
-/** The text of a name token: quotes removed and `""` unescaped for quoted names. */
-export function nameOf(token: IToken): string {
-  return token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replace(/""/g, '"') : token.image;
-}
-
-export function stringValue(token: IToken): string {
-  return token.image.slice(1, -1).replace(/''/g, "'");
-}
+import { joinSpans, nameOf, stringValue } from './type-to-ast.js';
 
 const UNITS: Record<string, Ast.IntervalUnit> = {
   YEAR: 'year',
@@ -88,13 +69,7 @@ function climb(
   return values[0]!;
 }
 
-type TypeParameter =
-  | { readonly kind: 'number'; readonly value: number; readonly span: Ast.SourceSpan }
-  | { readonly kind: 'field'; readonly name: string; readonly type: Ast.TypeName; readonly span: Ast.SourceSpan }
-  | { readonly kind: 'type'; readonly type: Ast.TypeName; readonly span: Ast.SourceSpan };
-
-export abstract class ExprToAst extends BaseVisitor {
-  protected diagnostics: Diagnostic[] = [];
+export abstract class ExprToAst extends CallToAst {
   /** `?` parameters seen so far in this text (they are numbered in order). */
   private questionParameters = 0;
   private parameterStyle: '$' | '?' | undefined;
@@ -102,49 +77,10 @@ export abstract class ExprToAst extends BaseVisitor {
   abstract query(ctx: C.QueryCstChildren, loc: CstNodeLocation): Ast.Query;
   abstract parenthesizedQuery(ctx: C.ParenthesizedQueryCstChildren, loc: CstNodeLocation): Ast.Query;
 
-  /** Offsets where lines start in the text being built (for spans). */
-  private lineStarts: number[] = [0];
-
-  /** Start on a new text: forget the previous one's diagnostics and parameters. */
-  protected reset(text: string): void {
-    this.diagnostics = [];
+  protected override reset(text: string): void {
+    super.reset(text);
     this.questionParameters = 0;
     this.parameterStyle = undefined;
-    this.lineStarts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-  }
-
-  private position(offset: number): Ast.Position {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1, offset };
-  }
-
-  /** The span of a CST node (its location has offsets only). */
-  protected span(loc: CstNodeLocation): Ast.SourceSpan {
-    return { start: this.position(loc.startOffset), end: this.position(loc.endOffset! + 1) };
-  }
-
-  protected error(span: Ast.SourceSpan, message: string): void {
-    this.diagnostics.push({ code: 'sql-syntax', message, span });
-  }
-
-  /** Visit a child node with the method of its rule. */
-  protected sub<Ctx, R>(
-    node: { readonly children: Ctx; readonly location?: CstNodeLocation },
-    method: (this: this, ctx: Ctx, loc: CstNodeLocation) => R,
-  ): R {
-    return method.call(this, node.children, node.location!);
-  }
-
-  protected expr(node: C.ExpressionCstNode): Ast.Expr {
-    return this.sub(node, this.expression);
   }
 
   // ─── Operator chains ────────────────────────────────────────────────────────────────────
@@ -349,210 +285,5 @@ export abstract class ExprToAst extends BaseVisitor {
       try: ctx.TryCast !== undefined,
       span,
     };
-  }
-
-  // ─── Calls and windows ──────────────────────────────────────────────────────────────────
-
-  functionCall(ctx: C.FunctionCallCstChildren, loc: CstNodeLocation): Ast.Expr {
-    const span = this.span(loc);
-    const nameToken = ctx.name![0]!;
-    const name = nameOf(nameToken);
-    let args = ctx.arguments ? this.sub(ctx.arguments[0]!, this.functionArguments) : [];
-    if (ctx.from) args = this.fromForArguments(name, args, ctx, span);
-    let over: Ast.WindowSpec | null = null;
-    if (ctx.windowName) {
-      const token = ctx.windowName[0]!;
-      over = { kind: 'window', base: nameOf(token), partitionBy: [], orderBy: [], frame: null, span: tokenSpan(token) };
-    } else if (ctx.window) {
-      over = this.sub(ctx.window[0]!, this.windowSpecification);
-    }
-    return {
-      kind: 'call',
-      name: ctx.from && /^extract$/i.test(name) ? 'date_part' : name,
-      args,
-      star: ctx.Star !== undefined,
-      distinct: ctx.Distinct !== undefined,
-      orderBy: ctx.orderBy ? this.sub(ctx.orderBy[0]!, this.orderByClause) : [],
-      filter: ctx.filter ? this.expr(ctx.filter[0]!) : null,
-      over,
-      span,
-    };
-  }
-
-  /** `substring(s FROM a [FOR b])` → (s, a[, b]); `extract(field FROM d)` → ('field', d). */
-  private fromForArguments(
-    name: string,
-    args: readonly Ast.FunctionArg[],
-    ctx: C.FunctionCallCstChildren,
-    span: Ast.SourceSpan,
-  ): Ast.FunctionArg[] {
-    const from = this.expr(ctx.from![0]!);
-    const first = args[0]!;
-    if (args.length !== 1 || first.name !== null) {
-      this.error(span, `${name}(… FROM …) takes one argument before FROM`);
-      return [...args];
-    }
-    if (/^extract$/i.test(name) && !ctx.for) {
-      const field = first.value;
-      if (field.kind === 'column' && field.path.length === 1) {
-        return [
-          { name: null, value: { kind: 'string', value: field.path[0]!.toLowerCase(), span: field.span } },
-          { name: null, value: from },
-        ];
-      }
-      if (field.kind === 'string') return [first, { name: null, value: from }];
-      this.error(field.span, 'extract(field FROM value) needs a field name such as year, month, day, hour');
-      return [...args];
-    }
-    if (/^(substring|substr)$/i.test(name)) {
-      return [first, { name: null, value: from }, ...(ctx.for ? [{ name: null, value: this.expr(ctx.for[0]!) }] : [])];
-    }
-    this.error(
-      span,
-      `FROM inside a call only belongs to substring(s FROM start FOR length) and extract(field FROM value), not ${name}()`,
-    );
-    return [...args];
-  }
-
-  functionArguments(ctx: C.FunctionArgumentsCstChildren): Ast.FunctionArg[] {
-    const args = ctx.items.map((a) => this.sub(a, this.functionArgument));
-    const firstNamed = args.findIndex((a) => a.name !== null);
-    if (firstNamed !== -1) {
-      const positional = args.slice(firstNamed).find((a) => a.name === null);
-      if (positional)
-        this.error(positional.value.span, 'a positional argument cannot follow a named one (name => value)');
-    }
-    return args;
-  }
-
-  functionArgument(ctx: C.FunctionArgumentCstChildren): Ast.FunctionArg {
-    return { name: ctx.name ? nameOf(ctx.name[0]!) : null, value: this.expr(ctx.value[0]!) };
-  }
-
-  orderByClause(ctx: C.OrderByClauseCstChildren): Ast.OrderItem[] {
-    return ctx.items.map((i) => this.sub(i, this.orderItem));
-  }
-
-  orderItem(ctx: C.OrderItemCstChildren, loc: CstNodeLocation): Ast.OrderItem {
-    const span = this.span(loc);
-    return {
-      kind: 'order-item',
-      expr: this.expr(ctx.expression[0]!),
-      direction: ctx.Asc ? 'asc' : ctx.Desc ? 'desc' : null,
-      nulls: ctx.First ? 'first' : ctx.Last ? 'last' : null,
-      span,
-    };
-  }
-
-  windowSpecification(ctx: C.WindowSpecificationCstChildren, loc: CstNodeLocation): Ast.WindowSpec {
-    const span = this.span(loc);
-    return {
-      kind: 'window',
-      base: ctx.baseWindow ? nameOf(ctx.baseWindow[0]!) : null,
-      partitionBy: ctx.partitionBy ? this.sub(ctx.partitionBy[0]!, this.expressionList) : [],
-      orderBy: ctx.orderBy ? this.sub(ctx.orderBy[0]!, this.orderByClause) : [],
-      frame: ctx.frame ? this.sub(ctx.frame[0]!, this.windowFrame) : null,
-      span,
-    };
-  }
-
-  windowFrame(ctx: C.WindowFrameCstChildren, loc: CstNodeLocation): Ast.WindowFrame {
-    const span = this.span(loc);
-    return {
-      kind: 'frame',
-      units: ctx.units![0]!.image.toLowerCase() as Ast.WindowFrame['units'],
-      start: this.sub(ctx.start![0]!, this.frameBound),
-      end: ctx.end ? this.sub(ctx.end[0]!, this.frameBound) : null,
-      span,
-    };
-  }
-
-  frameBound(ctx: C.FrameBoundCstChildren, loc: CstNodeLocation): Ast.FrameBound {
-    const span = this.span(loc);
-    if (ctx.Current) return { kind: 'current-row', span };
-    const preceding = ctx.Preceding !== undefined;
-    if (ctx.offset) return { kind: preceding ? 'preceding' : 'following', offset: this.expr(ctx.offset[0]!), span };
-    return { kind: preceding ? 'unbounded-preceding' : 'unbounded-following', span };
-  }
-
-  // ─── Types ──────────────────────────────────────────────────────────────────────────────
-
-  typeName(ctx: C.TypeNameCstChildren, loc: CstNodeLocation): Ast.TypeName {
-    const span = this.span(loc);
-    const nameToken = ctx.name[0]!;
-    let name = nameOf(nameToken).toUpperCase();
-    if (ctx.Precision && name !== 'DOUBLE')
-      this.error(tokenSpan(ctx.Precision[0]!), `PRECISION only follows DOUBLE, not ${name}`);
-    if (ctx.timeZone) {
-      if (name !== 'TIME' && name !== 'TIMESTAMP')
-        this.error(tokenSpan(ctx.timeZone[0]!), `WITH/WITHOUT TIME ZONE only follows TIME or TIMESTAMP, not ${name}`);
-      else if (ctx.timeZone[0]!.tokenType === T.With) name += ' WITH TIME ZONE';
-    }
-    const params = (ctx.parameters ?? []).map((p) => this.sub(p, this.typeParameter));
-    const arrays = ctx.arrays ?? [];
-    const baseEnd =
-      arrays.length > 0 ? tokenSpan(ctx.Zone?.[0] ?? ctx.RParen?.[0] ?? ctx.Precision?.[0] ?? nameToken) : span;
-    let type = this.baseType(name, params, { start: span.start, end: baseEnd.end });
-    for (const a of arrays) {
-      const suffix = this.sub(a, this.arraySuffix);
-      const s = joinSpans(span, suffix.span);
-      type =
-        suffix.size === null
-          ? { kind: 'list-type', element: type, span: s }
-          : { kind: 'array-type', element: type, size: suffix.size, span: s };
-    }
-    return type;
-  }
-
-  private baseType(name: string, params: readonly TypeParameter[], span: Ast.SourceSpan): Ast.TypeName {
-    const types = params.flatMap((p) => (p.kind === 'type' ? [p.type] : []));
-    const fail = (message: string): Ast.TypeName => {
-      this.error(span, message);
-      return { kind: 'simple-type', name, params: [], span };
-    };
-    switch (name) {
-      case 'LIST':
-        if (params.length !== 1 || types.length !== 1) return fail('LIST takes one element type: LIST(INTEGER)');
-        return { kind: 'list-type', element: types[0]!, span };
-      case 'MAP':
-        if (params.length !== 2 || types.length !== 2)
-          return fail('MAP takes a key type and a value type: MAP(VARCHAR, INTEGER)');
-        return { kind: 'map-type', key: types[0]!, value: types[1]!, span };
-      case 'STRUCT': {
-        const fields = params.flatMap((p) => (p.kind === 'field' ? [{ name: p.name, type: p.type }] : []));
-        if (fields.length !== params.length || fields.length === 0)
-          return fail('STRUCT takes named fields: STRUCT(a INTEGER, b VARCHAR)');
-        return { kind: 'struct-type', fields, span };
-      }
-      default: {
-        const numbers = params.flatMap((p) => (p.kind === 'number' ? [p.value] : []));
-        if (numbers.length !== params.length) return fail(`the parameters of ${name} are numbers, e.g. ${name}(10)`);
-        return { kind: 'simple-type', name, params: numbers, span };
-      }
-    }
-  }
-
-  arraySuffix(
-    ctx: C.ArraySuffixCstChildren,
-    loc: CstNodeLocation,
-  ): { readonly size: number | null; readonly span: Ast.SourceSpan } {
-    const span = this.span(loc);
-    return { size: ctx.size ? this.integer(ctx.size[0]!) : null, span };
-  }
-
-  typeParameter(ctx: C.TypeParameterCstChildren, loc: CstNodeLocation): TypeParameter {
-    const span = this.span(loc);
-    if (ctx.number) return { kind: 'number', value: this.integer(ctx.number[0]!), span };
-    const type = this.sub(ctx.type![0]!, this.typeName);
-    if (ctx.field) return { kind: 'field', name: nameOf(ctx.field[0]!), type, span };
-    return { kind: 'type', type, span };
-  }
-
-  private integer(token: IToken): number {
-    if (!/^[0-9]+$/.test(token.image) || !Number.isSafeInteger(Number(token.image))) {
-      this.error(tokenSpan(token), `expected a whole number, found '${token.image}'`);
-      return 0;
-    }
-    return Number(token.image);
   }
 }

@@ -1,7 +1,6 @@
 /**
- * Expression rules of the SQL grammar: one rule per precedence level, from loosest to
- * tightest, then primaries, function calls, window specifications and type names. Rules only:
- * no actions; the CST → AST visitor (sql-to-ast.ts) gives them meaning.
+ * Expression rules of the SQL grammar: operator chains, predicates and primaries (literals,
+ * names, CASE, CAST, subqueries). Rules only, no actions; expr-to-ast.ts gives them meaning.
  *
  * Precedence, loosest first:
  *   OR < AND < NOT < comparison, IS, BETWEEN, IN, LIKE, ILIKE < || < + - < * / % < unary - +
@@ -10,52 +9,22 @@
  * The query rules (subqueries) live in the subclass ({@link QueryGrammar}); this class only
  * declares `query` / `parenthesizedQuery` so that scalar subqueries, IN and EXISTS can use them.
  */
-import {
-  CstParser,
-  type CstNode,
-  type IParserConfig,
-  type IToken,
-  type OrMethodOpts,
-  type ParserMethod,
-  tokenMatcher,
-} from 'chevrotain';
+import type { OrMethodOpts } from 'chevrotain';
 
+import { CallGrammar } from './call-grammar.js';
 import * as T from './tokens.js';
+import type { Rule } from './type-grammar.js';
 
-type Rule = ParserMethod<[], CstNode>;
+const UNITS = ['YEAR', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND'];
+/** Units of `INTERVAL 3 DAY` / `INTERVAL '3' DAYS` (singular or plural). */
+export const INTERVAL_UNITS = new Set(UNITS.flatMap((u) => [u, `${u}S`]));
 
-/** Units of `INTERVAL 3 DAY` / `INTERVAL '3' DAYS`. */
-export const INTERVAL_UNITS = new Set([
-  'YEAR',
-  'YEARS',
-  'MONTH',
-  'MONTHS',
-  'WEEK',
-  'WEEKS',
-  'DAY',
-  'DAYS',
-  'HOUR',
-  'HOURS',
-  'MINUTE',
-  'MINUTES',
-  'SECOND',
-  'SECONDS',
-  'MILLISECOND',
-  'MILLISECONDS',
-  'MICROSECOND',
-  'MICROSECONDS',
-]);
-
-export abstract class ExpressionGrammar extends CstParser {
+export abstract class ExpressionGrammar extends CallGrammar {
   /** A full query (WITH … ORDER BY … LIMIT); defined by the query grammar. */
   abstract readonly query: Rule;
   /** `( query )`; defined by the query grammar. */
   abstract readonly parenthesizedQuery: Rule;
   private backtrackParenthesizedQuery: (() => boolean) | undefined;
-
-  constructor(config: IParserConfig) {
-    super(T.allTokens, config);
-  }
 
   /**
    * True when the next tokens are `( query )` rather than a parenthesised expression or join:
@@ -69,10 +38,6 @@ export abstract class ExpressionGrammar extends CstParser {
     if (next !== T.LParen) return false;
     this.backtrackParenthesizedQuery ??= this.BACKTRACK(this.parenthesizedQuery);
     return this.backtrackParenthesizedQuery();
-  }
-
-  protected isIdent(token: IToken): boolean {
-    return tokenMatcher(token, T.Ident);
   }
 
   // ─── Operator levels ────────────────────────────────────────────────────────────────────
@@ -346,206 +311,5 @@ export abstract class ExpressionGrammar extends CstParser {
     this.CONSUME(T.As);
     this.SUBRULE(this.typeName, { LABEL: 'type' });
     this.CONSUME(T.RParen);
-  });
-
-  // ─── Function calls and windows ─────────────────────────────────────────────────────────
-
-  /**
-   * `f(a, b)`, `count(*)`, `count(DISTINCT x)`, `f(x => 1)`, `string_agg(s, ',' ORDER BY s)`,
-   * `substring(s FROM 1 FOR 2)`, `extract(year FROM d)`, then FILTER (WHERE …) and OVER.
-   */
-  readonly functionCall: Rule = this.RULE('functionCall', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Ident, { LABEL: 'name' }) },
-      { ALT: () => this.CONSUME(T.Left, { LABEL: 'name' }) },
-      { ALT: () => this.CONSUME(T.Right, { LABEL: 'name' }) },
-    ]);
-    this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.OR2([
-        { ALT: () => this.CONSUME(T.Star) },
-        {
-          ALT: () => {
-            this.OPTION2({
-              // `f(all => 1)` names an argument.
-              GATE: () => this.LA(2).tokenType !== T.Arrow,
-              DEF: () => this.OR3([{ ALT: () => this.CONSUME(T.Distinct) }, { ALT: () => this.CONSUME(T.All) }]),
-            });
-            this.SUBRULE(this.functionArguments, { LABEL: 'arguments' });
-            this.OPTION3(() => {
-              this.CONSUME(T.From);
-              this.SUBRULE(this.expression, { LABEL: 'from' });
-              this.OPTION4(() => {
-                this.CONSUME(T.For);
-                this.SUBRULE2(this.expression, { LABEL: 'for' });
-              });
-            });
-            this.OPTION5(() => this.SUBRULE(this.orderByClause, { LABEL: 'orderBy' }));
-          },
-        },
-      ]);
-    });
-    this.CONSUME(T.RParen);
-    this.OPTION6({
-      GATE: () => this.LA(2).tokenType === T.LParen,
-      DEF: () => {
-        this.CONSUME(T.Filter);
-        this.CONSUME2(T.LParen);
-        this.CONSUME(T.Where);
-        this.SUBRULE3(this.expression, { LABEL: 'filter' });
-        this.CONSUME2(T.RParen);
-      },
-    });
-    this.OPTION7(() => {
-      this.CONSUME(T.Over);
-      this.OR4([
-        { ALT: () => this.CONSUME2(T.Ident, { LABEL: 'windowName' }) },
-        { ALT: () => this.SUBRULE(this.windowSpecification, { LABEL: 'window' }) },
-      ]);
-    });
-  });
-
-  readonly functionArguments: Rule = this.RULE('functionArguments', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.functionArgument, { LABEL: 'items' }) });
-  });
-
-  /** A positional argument, or a named one: `fps => 10`, `on => ts` (any word names an argument). */
-  readonly functionArgument: Rule = this.RULE('functionArgument', () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Arrow,
-      DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Ident, { LABEL: 'name' }) },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.CONSUME(T.Keyword, { LABEL: 'name' }) },
-        ]);
-        this.CONSUME(T.Arrow);
-      },
-    });
-    this.SUBRULE(this.expression, { LABEL: 'value' });
-  });
-
-  readonly orderByClause: Rule = this.RULE('orderByClause', () => {
-    this.CONSUME(T.Order);
-    this.CONSUME(T.By);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.orderItem, { LABEL: 'items' }) });
-  });
-
-  readonly orderItem: Rule = this.RULE('orderItem', () => {
-    this.SUBRULE(this.expression);
-    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]));
-    this.OPTION2(() => {
-      this.CONSUME(T.Nulls);
-      this.OR2([{ ALT: () => this.CONSUME(T.First) }, { ALT: () => this.CONSUME(T.Last) }]);
-    });
-  });
-
-  /** `( [base] [PARTITION BY …] [ORDER BY …] [frame] )`. */
-  readonly windowSpecification: Rule = this.RULE('windowSpecification', () => {
-    this.CONSUME(T.LParen);
-    this.OPTION(() => this.CONSUME(T.WindowName, { LABEL: 'baseWindow' }));
-    this.OPTION2(() => {
-      this.CONSUME(T.Partition);
-      this.CONSUME(T.By);
-      this.SUBRULE(this.expressionList, { LABEL: 'partitionBy' });
-    });
-    this.OPTION3(() => this.SUBRULE(this.orderByClause, { LABEL: 'orderBy' }));
-    this.OPTION4(() => this.SUBRULE(this.windowFrame, { LABEL: 'frame' }));
-    this.CONSUME(T.RParen);
-  });
-
-  /** `ROWS|RANGE|GROUPS BETWEEN bound AND bound`, or a single starting bound. */
-  readonly windowFrame: Rule = this.RULE('windowFrame', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Rows, { LABEL: 'units' }) },
-      { ALT: () => this.CONSUME(T.Range, { LABEL: 'units' }) },
-      { ALT: () => this.CONSUME(T.Groups, { LABEL: 'units' }) },
-    ]);
-    this.OR2([
-      {
-        ALT: () => {
-          this.CONSUME(T.Between);
-          this.SUBRULE(this.frameBound, { LABEL: 'start' });
-          this.CONSUME(T.And);
-          this.SUBRULE2(this.frameBound, { LABEL: 'end' });
-        },
-      },
-      { ALT: () => this.SUBRULE3(this.frameBound, { LABEL: 'start' }) },
-    ]);
-  });
-
-  readonly frameBound: Rule = this.RULE('frameBound', () => {
-    this.OR([
-      {
-        GATE: () => this.LA(2).tokenType === T.Preceding || this.LA(2).tokenType === T.Following,
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          this.CONSUME(T.Unbounded);
-          this.OR2([{ ALT: () => this.CONSUME(T.Preceding) }, { ALT: () => this.CONSUME(T.Following) }]);
-        },
-      },
-      {
-        GATE: () => this.LA(2).tokenType === T.Row,
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          this.CONSUME(T.Current);
-          this.CONSUME(T.Row);
-        },
-      },
-      {
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          this.SUBRULE(this.expression, { LABEL: 'offset' });
-          this.OR3([{ ALT: () => this.CONSUME2(T.Preceding) }, { ALT: () => this.CONSUME2(T.Following) }]);
-        },
-      },
-    ]);
-  });
-
-  // ─── Type names ─────────────────────────────────────────────────────────────────────────
-
-  /**
-   * `INTEGER`, `DOUBLE PRECISION`, `DECIMAL(12, 2)`, `VARCHAR(10)`, `TIMESTAMP WITH TIME ZONE`,
-   * `INTEGER[]`, `FLOAT[3]`, `LIST(INTEGER)`, `STRUCT(a INT, b VARCHAR)`, `MAP(VARCHAR, INT)`.
-   */
-  readonly typeName: Rule = this.RULE('typeName', () => {
-    this.CONSUME(T.Ident, { LABEL: 'name' });
-    this.OPTION(() => this.CONSUME(T.Precision));
-    this.OPTION2(() => {
-      this.CONSUME(T.LParen);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeParameter, { LABEL: 'parameters' }) });
-      this.CONSUME(T.RParen);
-    });
-    this.OPTION3(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.With, { LABEL: 'timeZone' }) },
-        { ALT: () => this.CONSUME(T.Without, { LABEL: 'timeZone' }) },
-      ]);
-      this.CONSUME(T.Time);
-      this.CONSUME(T.Zone);
-    });
-    this.MANY(() => this.SUBRULE(this.arraySuffix, { LABEL: 'arrays' }));
-  });
-
-  /** `[]` (a list) or `[3]` (a fixed-size array). */
-  readonly arraySuffix: Rule = this.RULE('arraySuffix', () => {
-    this.CONSUME(T.LBracket);
-    this.OPTION(() => this.CONSUME(T.NumberLiteral, { LABEL: 'size' }));
-    this.CONSUME(T.RBracket);
-  });
-
-  /** A number (`DECIMAL(12, 2)`), a struct field (`a INT`) or a type (`LIST(INT)`). */
-  readonly typeParameter: Rule = this.RULE('typeParameter', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'number' }) },
-      {
-        GATE: () => this.isIdent(this.LA(2)),
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          this.CONSUME(T.Ident, { LABEL: 'field' });
-          this.SUBRULE(this.typeName, { LABEL: 'type' });
-        },
-      },
-      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE2(this.typeName, { LABEL: 'type' }) },
-    ]);
   });
 }

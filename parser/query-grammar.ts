@@ -2,12 +2,9 @@
  * Query rules: WITH, set operations (INTERSECT binds tighter than UNION and EXCEPT), SELECT
  * and its clauses, VALUES, FROM items and joins. Rules only, no actions.
  */
-import type { CstNode, ParserMethod } from 'chevrotain';
-
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './tokens.js';
-
-type Rule = ParserMethod<[], CstNode>;
+import type { Rule } from './type-grammar.js';
 
 export abstract class QueryGrammar extends ExpressionGrammar {
   /** True when `name.name….*` follows (a qualified star in the select list). */

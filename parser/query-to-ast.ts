@@ -6,7 +6,8 @@ import type { CstNodeLocation } from 'chevrotain';
 
 import type * as Ast from './ast.js';
 import type * as C from './cst.generated.js';
-import { ExprToAst, joinSpans, nameOf } from './expr-to-ast.js';
+import { ExprToAst } from './expr-to-ast.js';
+import { joinSpans, nameOf } from './type-to-ast.js';
 import * as T from './tokens.js';
 
 export abstract class QueryToAst extends ExprToAst {

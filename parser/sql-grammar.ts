@@ -6,12 +6,9 @@
  * Error recovery is on: the parser re-synchronises after a syntax error (at the next `;`, `)`
  * or clause) and keeps going, so one parse reports several mistakes.
  */
-import type { CstNode, ParserMethod } from 'chevrotain';
-
 import { QueryGrammar } from './query-grammar.js';
 import * as T from './tokens.js';
-
-type Rule = ParserMethod<[], CstNode>;
+import type { Rule } from './type-grammar.js';
 
 export class SqlGrammar extends QueryGrammar {
   constructor() {

@@ -8,7 +8,7 @@ import type { CstNodeLocation } from 'chevrotain';
 import type * as Ast from './ast.js';
 import type * as C from './cst.generated.js';
 import type { Diagnostic } from './diagnostics.js';
-import { nameOf } from './expr-to-ast.js';
+import { nameOf } from './type-to-ast.js';
 import { tokenSpan } from './lexer.js';
 import { QueryToAst } from './query-to-ast.js';
 import * as T from './tokens.js';

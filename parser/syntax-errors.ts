@@ -101,19 +101,13 @@ function expectedAfter(prefix: IToken[]): ISyntacticContentAssistPath[] {
   }
 }
 
-interface Expectation {
-  readonly text: string;
-  readonly keywords: ReadonlySet<string>;
-}
-
 /** "FROM or a comma after the select list", from the content-assist paths at one point. */
 function describeExpected(
   paths: readonly ISyntacticContentAssistPath[],
   previous: IToken | undefined,
   suggestion?: string,
-): Expectation {
+): string {
   const types = new Set(paths.map((p) => p.nextTokenType));
-  const keywords = new Set([...types].filter(isKeyword).map((t) => String(t.LABEL)));
   const items: string[] = [];
   if (suggestion !== undefined) items.push(suggestion);
   const statementStart = types.has(T.Select) && types.has(T.Create);
@@ -131,7 +125,7 @@ function describeExpected(
         ? "an expression or '*'"
         : 'an expression',
     );
-  } else if (name && !comma && keywords.size === 0) {
+  } else if (name && !comma && ![...types].some(isKeyword)) {
     const at = (rule: string): boolean => paths.some((p) => isName(p.nextTokenType) && p.ruleStack.at(-1) === rule);
     items.push(
       at('typeName')
@@ -178,7 +172,7 @@ function describeExpected(
       : comma?.ruleStack.at(-1);
   if (listRule !== undefined) context = ` ${LIST_CONTEXT[listRule] ?? 'in the list'}`;
   else if (previous !== undefined && previous.tokenType !== T.Semicolon) context = ` after ${found(previous)}`;
-  return { text: joinWords(items) + context, keywords };
+  return joinWords(items) + context;
 }
 
 /** Index of the token starting at `offset` (tokens are sorted by offset). */
@@ -253,7 +247,7 @@ function misspelledKeyword(tokens: readonly IToken[], start: number, failure: nu
     const expected = describeExpected(paths, j > start ? tokens[j - 1] : undefined, keyword);
     return {
       code: 'sql-syntax',
-      message: `expected ${expected.text}, found ${found(word)}`,
+      message: `expected ${expected}, found ${found(word)}`,
       span: tokenSpan(word),
       suggestion: keyword,
     };
@@ -273,5 +267,5 @@ function expectedDiagnostic(
   const paths = expectedAfter(tokens.slice(start, i));
   if (paths.length === 0) return { code: 'sql-syntax', message: error.message, span };
   const expected = describeExpected(paths, i > start ? tokens[i - 1] : undefined);
-  return { code: 'sql-syntax', message: `expected ${expected.text}, found ${what}`, span };
+  return { code: 'sql-syntax', message: `expected ${expected}, found ${what}`, span };
 }

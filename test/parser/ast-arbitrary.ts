@@ -211,16 +211,14 @@ const arbs = fc.letrec<Arbs>((tie) => {
       ),
       w(
         1,
-        fc
-          .tuple(expr, expr, expr, fc.boolean())
-          .map(([operand, low, high, negated]): Ast.Expr => ({
-            kind: 'between',
-            operand,
-            low,
-            high,
-            negated,
-            ...span,
-          })),
+        fc.tuple(expr, expr, expr, fc.boolean()).map(([operand, low, high, negated]): Ast.Expr => ({
+          kind: 'between',
+          operand,
+          low,
+          high,
+          negated,
+          ...span,
+        })),
       ),
       w(
         1,
@@ -341,16 +339,14 @@ const arbs = fc.letrec<Arbs>((tie) => {
     intersect: fc.oneof(
       depth,
       tie('primaryBody'),
-      fc
-        .tuple(fc.boolean(), tie('intersect'), tie('primaryBody'))
-        .map(([all, left, right]): Ast.QueryBody => ({
-          kind: 'set-operation',
-          op: 'intersect',
-          all,
-          left,
-          right,
-          ...span,
-        })),
+      fc.tuple(fc.boolean(), tie('intersect'), tie('primaryBody')).map(([all, left, right]): Ast.QueryBody => ({
+        kind: 'set-operation',
+        op: 'intersect',
+        all,
+        left,
+        right,
+        ...span,
+      })),
     ),
     primaryBody: fc.oneof(
       depth,
