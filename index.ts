@@ -35,3 +35,6 @@ export type { Expr, Level, ResampleMethod } from './logical/expr.js';
 export { Dataset, DatasetScan, NestedWriter } from './physical/dataset.js';
 export type { ScanItem, DatasetScanOptions } from './physical/dataset.js';
 export type { PhysicalOperator, Ordering, ExecContext, OperatorMetrics } from './physical/operator.js';
+// DuckDB interop (issue 8): table.toDuckDB, scan.toDuckDB, db.fromDuckDB and these; DuckDB's client loads on first use.
+export { toDuckDB, fromDuckDB, arrowSource } from './storage/duckdb/api.js';
+export type { DuckDBExport, DuckDBBatches, ToDuckDBOptions, FromDuckDBOptions, DuckDBSource, TableViewScan, ViewScan } from './storage/duckdb/index.js';

@@ -154,21 +154,40 @@ export function readVector(vec: Vec, type: DuckDBType, n: number, column: string
 
 function readStrings(vec: Vec, base: object, bits: Uint8Array | null, n: number): Data {
   const slots = duckdb.vector_get_data(vec, n * 16);
-  const lengths = new Uint32Array(n);
   const dv = new DataView(slots.buffer, slots.byteOffset, n * 16);
   const offs = new Int32Array(n + 1);
+  const long: number[] = [];
   for (let i = 0; i < n; i++) {
     const len = isValid(bits, i) ? dv.getUint32(16 * i, true) : 0;
-    lengths[i] = len;
+    if (len > 12) long.push(i);
     offs[i + 1] = offs[i]! + len;
   }
   const out = new Uint8Array(offs[n]!);
   for (let i = 0; i < n; i++) {
-    const len = lengths[i]!;
-    if (len === 0) continue;
-    const at = offs[i]!;
-    if (len <= 12) for (let k = 0, o = 16 * i + 4; k < len; k++, o++) out[at + k] = slots[o]!;
-    else out.set(duckdb.get_data_from_pointer(slots.buffer as ArrayBuffer, slots.byteOffset + 16 * i + 8, len), at);
+    const at = offs[i]!, len = offs[i + 1]! - at;
+    if (len > 0 && len <= 12) for (let k = 0, o = 16 * i + 4; k < len; k++, o++) out[at + k] = slots[o]!;
+  }
+  // Longer strings live on DuckDB's heap, usually back to back: one native read per run of
+  // adjacent strings (every byte read belongs to one of them), then copies out of it.
+  const ptr = (i: number): number => dv.getUint32(16 * i + 8, true) + dv.getUint32(16 * i + 12, true) * 2 ** 32;
+  for (let r = 0; r < long.length; ) {
+    const first = long[r]!;
+    let end = ptr(first) + offs[first + 1]! - offs[first]!;
+    let q = r + 1;
+    for (; q < long.length; q++) {
+      const i = long[q]!;
+      if (ptr(i) !== end) break;
+      end += offs[i + 1]! - offs[i]!;
+    }
+    const run = duckdb.get_data_from_pointer(slots.buffer as ArrayBuffer, slots.byteOffset + 16 * first + 8, end - ptr(first));
+    const last = long[q - 1]!;
+    if (last - first === q - 1 - r) out.set(run, offs[first]!); // consecutive rows: one copy
+    else for (let k = r, from = 0; k < q; k++) {
+      const i = long[k]!, len = offs[i + 1]! - offs[i]!;
+      out.set(run.subarray(from, from + len), offs[i]!);
+      from += len;
+    }
+    r = q;
   }
   return makeData({ ...base, valueOffsets: offs, data: out } as never);
 }

@@ -5,8 +5,10 @@
  * LSB-first bit order on little-endian machines).
  *
  * Strings: a DuckDB string of at most 12 bytes is stored inline in its 16-byte slot (length,
- * then the bytes, zero padded); those slots are built in JS and copied in bulk. Longer strings
- * need DuckDB's string heap, so each costs one native call.
+ * then the bytes, zero padded). Longer strings live on the vector's string heap: all of a
+ * chunk's go there as one string (one native call), and their slots point into it (length,
+ * 4-byte prefix, pointer: the public `duckdb_string_t` layout). The slots are built in JS and
+ * copied in bulk.
  *
  * Arrow JS slices values, offsets and struct / fixed-size-list children of a sliced Data, but
  * not validity or boolean bits (indexed with `data.offset`) nor list children (indexed by the
@@ -213,22 +215,54 @@ function writeDecimal(vec: Vec, words: Uint32Array, type: Decimal, n: number): v
 
 function writeStrings(vec: Vec, bytes: Uint8Array, offs: Int32Array | BigInt64Array, bits: Uint8Array | null, n: number): void {
   const slots = zeroed(n * 16);
-  const lengths = new Uint32Array(slots.buffer, 0, n * 4);
-  const long: number[] = [];
+  const dv = new DataView(slots.buffer, slots.byteOffset, n * 16);
   const big = offs instanceof BigInt64Array;
+  const at = (i: number): number => (big ? Number(offs[i]) : (offs[i] as number));
+  const long: number[] = [];
+  let longBytes = 0;
   for (let i = 0; i < n; i++) {
     if (!isValid(bits, i)) continue;
-    const s = big ? Number(offs[i]) : (offs[i] as number), e = big ? Number(offs[i + 1]) : (offs[i + 1] as number);
-    const len = e - s;
-    lengths[4 * i] = len;
-    if (len > 12) long.push(i);
-    else for (let k = 0, o = 16 * i + 4; k < len; k++, o++) slots[o] = bytes[s + k]!;
+    const s = at(i), len = at(i + 1) - s;
+    dv.setUint32(16 * i, len, true);
+    if (len > 12) {
+      long.push(i);
+      longBytes += len;
+    } else for (let k = 0, o = 16 * i + 4; k < len; k++, o++) slots[o] = bytes[s + k]!;
+  }
+  if (long.length > 1) {
+    // One string on DuckDB's heap holding every long string back to back; each slot then
+    // points into it (length, 4-byte prefix, pointer: the public duckdb_string_t layout).
+    const first = long[0]!, last = long[long.length - 1]!;
+    const contiguous = at(last + 1) - at(first) === longBytes;
+    let blob: Uint8Array;
+    if (contiguous) blob = bytes.subarray(at(first), at(last + 1));
+    else {
+      blob = new Uint8Array(longBytes);
+      let o = 0;
+      for (const i of long) {
+        blob.set(bytes.subarray(at(i), at(i + 1)), o);
+        o += at(i + 1) - at(i);
+      }
+    }
+    duckdb.vector_assign_string_element_len(vec, first, blob);
+    const raw = duckdb.vector_get_data(vec, 16 * (first + 1));
+    const written = new DataView(raw.buffer, raw.byteOffset + 16 * first, 16);
+    const heap = written.getUint32(8, true) + written.getUint32(12, true) * 2 ** 32;
+    let o = 0;
+    for (const i of long) {
+      const s = at(i), len = at(i + 1) - s;
+      for (let k = 0; k < 4; k++) slots[16 * i + 4 + k] = bytes[s + k]!;
+      const p = heap + o;
+      const hi = Math.floor(p / 2 ** 32);
+      dv.setUint32(16 * i + 8, p - hi * 2 ** 32, true);
+      dv.setUint32(16 * i + 12, hi, true);
+      o += len;
+    }
+    copyView(vec, slots, n * 16);
+    return;
   }
   copyView(vec, slots, n * 16);
-  for (const i of long) {
-    const s = Number(offs[i]), e = Number(offs[i + 1]);
-    duckdb.vector_assign_string_element_len(vec, i, bytes.subarray(s, e));
-  }
+  for (const i of long) duckdb.vector_assign_string_element_len(vec, i, bytes.subarray(at(i), at(i + 1)));
 }
 
 /** IEEE 754 half → single precision (exact). */

@@ -82,7 +82,7 @@ describe('gyre → DuckDB → gyre is exact', () => {
 
   it('batches longer than a DuckDB chunk (2048 rows) and strings around the 12-byte inline limit', async () => {
     const rows = 5000;
-    const s = Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? null : 'x'.repeat(i % 30)));
+    const s = Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? null : `${(i * 7919) % 101}|${'y'.repeat(i % 25)}`));
     const ints = Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : BigInt(i) * 1_000_003n));
     const lists = Array.from({ length: rows }, (_, i) => (i % 11 === 0 ? null : Array.from({ length: i % 4 }, (_, k) => `${i}:${k}`)));
     const fields = [new Field('s', new Utf8(), true), new Field('i', new Int64(), true), new Field('l', new List(new Field('item', new Utf8(), true)), true)];
@@ -94,6 +94,12 @@ describe('gyre → DuckDB → gyre is exact', () => {
       expectSameTable(await (await fromDuckDB(conn(), `SELECT * FROM big_${materialize}`)).toArrow(), batch);
       const agg = await (await fromDuckDB(conn(), `SELECT count(s), sum(length(s)), count(i), sum(len(l)) FROM big_${materialize}`)).toArrow();
       expect(columns(agg).get('count(s)')).toEqual([String(s.filter((x) => x !== null).length)]);
+      // DuckDB compares, hashes and sorts the copied strings by their slots (length, prefix, pointer).
+      const q = `SELECT s, count(*) AS n FROM big_${materialize} WHERE s > '5' AND s <> '99|yyyyyyyyyyyyyyyyyyyy' GROUP BY s ORDER BY s DESC LIMIT 3`;
+      const top = columns(await (await fromDuckDB(conn(), q)).toArrow());
+      const want = [...new Set(s.filter((x): x is string => x !== null && x > '5' && x !== `99|${'y'.repeat(20)}`))].sort().reverse().slice(0, 3);
+      expect(top.get('s')).toEqual(want);
+      expect(top.get('n')).toEqual(want.map((w) => String(s.filter((x) => x === w).length)));
       await out.drop();
     }
   });
