@@ -27,15 +27,19 @@ export abstract class ExpressionGrammar extends CallGrammar {
   private backtrackParenthesizedQuery: (() => boolean) | undefined;
 
   /**
-   * True when the next tokens are `( query )` rather than a parenthesised expression or join:
-   * `(SELECT`, `(WITH`, `(VALUES` decide at once; `((` needs a trial parse (backtracking), since
-   * `((SELECT 1) UNION (SELECT 2))` is a query and `((SELECT 1) + 1)` an expression.
+   * True when the next tokens are `( query )` rather than a parenthesised expression or join.
+   * The first token after the opening parentheses decides when it cannot start a query
+   * (`((a + b) * c)`); `(SELECT`, `(WITH`, `(VALUES` decide at once; only `((…(SELECT` needs a
+   * trial parse (backtracking), since `((SELECT 1) UNION (SELECT 2))` is a query and
+   * `((SELECT 1) + 1)` an expression.
    */
   protected parenthesizedQueryAhead(): boolean {
     if (this.LA(1).tokenType !== T.LParen) return false;
-    const next = this.LA(2).tokenType;
-    if (next === T.Select || next === T.With || next === T.Values) return true;
-    if (next !== T.LParen) return false;
+    let i = 2;
+    while (this.LA(i).tokenType === T.LParen) i++;
+    const first = this.LA(i).tokenType;
+    if (first !== T.Select && first !== T.With && first !== T.Values) return false;
+    if (i === 2) return true;
     this.backtrackParenthesizedQuery ??= this.BACKTRACK(this.parenthesizedQuery);
     return this.backtrackParenthesizedQuery();
   }

@@ -20,6 +20,18 @@ export interface SqlAnalysis {
 
 /** Parses `text` (statements separated by `;`) without throwing. */
 export function analyzeSql(text: string): SqlAnalysis {
+  try {
+    return analyze(text);
+  } catch (e) {
+    // Parsing and AST building recurse once per nesting level (parentheses, subqueries).
+    if (!(e instanceof RangeError)) throw e;
+    const start = { line: 1, column: 1, offset: 0 };
+    const message = 'the SQL nests too deeply (parentheses, subqueries or expressions): simplify it';
+    return { statements: [], diagnostics: [{ code: 'sql-syntax', message, span: { start, end: start } }] };
+  }
+}
+
+function analyze(text: string): SqlAnalysis {
   const lexed = tokenize(text);
   sqlParser.input = lexed.tokens;
   const cst = sqlParser.statements();

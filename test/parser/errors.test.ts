@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 
 import { isErrorCode, ParseError } from '../../errors.js';
-import { analyzeSql } from '../../parser/parse.js';
+import { analyzeSql, parseSql } from '../../parser/parse.js';
 import { formatDiagnostic } from '../../parser/diagnostics.js';
 import { diagnosticsFor, errorOf, parseErrorOf } from './helpers.js';
 
@@ -231,6 +231,19 @@ describe('checks after parsing', () => {
         "CREATE DATASET d (s COLLECTION (a INT PRIMARY KEY)) → collections are keyed by KEY (_id type) after COLLECTION, not by PRIMARY KEY",
       ]
     `);
+  });
+});
+
+describe('deep nesting', () => {
+  test('deep parentheses parse (no backtracking unless a query may start)', () => {
+    const [statement] = parseSql(`SELECT ${'('.repeat(150)}1${')'.repeat(150)}`);
+    expect(statement?.kind).toBe('query');
+  });
+
+  test('nesting beyond the stack is a ParseError, not a crash; the parser stays usable', () => {
+    const e = parseErrorOf(`SELECT ${'(SELECT '.repeat(3000)}1${')'.repeat(3000)}`);
+    expect(e.message).toContain('nests too deeply');
+    expect(parseSql('SELECT 1')).toHaveLength(1);
   });
 });
 
