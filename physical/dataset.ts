@@ -25,7 +25,7 @@ import { Snapshot } from '../storage/tables/snapshot.js';
 import type { AsOf } from '../storage/tables/table-core.js';
 import { type Explained, explainPlan, type ExplainOptions, renderExplain } from './explain.js';
 import { defaultContext, type ExecContext, type PhysicalOperator } from './operator.js';
-import { planScan, type ScanOutput } from './planner.js';
+import { type PlanRules, planScan, type ScanOutput } from './planner.js';
 
 // ---------------------------------------------------------------------------------------------
 // Schema tree ⇄ JSON (kept in the table's version metadata)
@@ -427,6 +427,8 @@ export interface DatasetScanOptions {
   /** Read the version committed at or before this time, or this version number. */
   readonly asof?: AsOf;
   readonly limit?: number;
+  /** Planning choices to switch off (see PlanRules; all on by default). */
+  readonly rules?: PlanRules;
 }
 
 const isCollection = (x: unknown): x is CollectionRef => typeof x === 'object' && x !== null && 'node' in x && 'level' in x && 'where' in x;
@@ -468,7 +470,7 @@ export class DatasetScan {
   /** The physical plan (for EXPLAIN). */
   async plan(): Promise<PhysicalOperator> {
     const snapshot = await this.ds.snapshots(this.opts.asof);
-    return planScan({ ds: this.ds, snapshot }, this.outputs, this.opts.where?.expr);
+    return planScan({ ds: this.ds, snapshot, ...(this.opts.rules ? { rules: this.opts.rules } : {}) }, this.outputs, this.opts.where?.expr);
   }
 
   /**

@@ -113,6 +113,19 @@ export interface PlanContext {
   readonly ds: Dataset;
   /** The snapshot of the dataset's table (one version for every collection). */
   snapshot(path: string): Snapshot;
+  /** Planning choices that can be switched off (EXPLAIN comparisons, benchmarks, tests). */
+  readonly rules?: PlanRules;
+}
+
+/**
+ * Planning choices, all on by default:
+ *  - `storageFilters`: level filters on stored columns run inside the storage scan (zone maps);
+ *  - `zip`: resamples onto one timeline are zipped (identical row domains) rather than joined.
+ * Sideways information passing is an execution switch (ExecContext.sideways).
+ */
+export interface PlanRules {
+  readonly storageFilters?: boolean;
+  readonly zip?: boolean;
 }
 
 /** What a level stream must carry. */
@@ -126,7 +139,10 @@ interface Needs {
 }
 
 /** A stream at level `path` with the columns of `needs` (plus the level's keys). */
-function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
+function levelStream(ctx: PlanContext, path: readonly string[], needs0: Needs): PhysicalOperator {
+  // A leaf needed twice (an output that a filter also uses) is computed once.
+  const seen = new Set<string>();
+  const needs: Needs = { ...needs0, leaves: needs0.leaves.filter((l) => (seen.has(leafColumn(l)) ? false : (seen.add(leafColumn(l)), true))) };
   const ds = ctx.ds;
   const keys = planKeys(path, ds);
   let stream: PhysicalOperator;
@@ -147,7 +163,7 @@ function levelStream(ctx: PlanContext, path: readonly string[], needs: Needs): P
     const storedSchema = snapshot.schema();
     const preds: Predicate[] = [];
     for (const f of needs.filters) {
-      if (f.depth !== path.length - 1) continue;
+      if (f.depth !== path.length - 1 || ctx.rules?.storageFilters === false) continue;
       for (const c of conjunctsOf(f.pred)) {
         const p = storagePredicate(c, path, stored, storedSchema);
         if (p) {
@@ -359,7 +375,7 @@ function timelineStream(ctx: PlanContext, path: readonly string[], needs: Needs)
       typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: srcType, name: 'fn' } : r.method;
     let res: PhysicalOperator = new ResampleOp(stepsStream(ctx, tl, path), src, { prefixKeys: parentKeys, on: '$on', method, columns: [value], time });
     if (out !== null) res = dropColumn(res, time);
-    out = out === null ? res : new ZipOp(out, res);
+    out = out === null ? res : ctx.rules?.zip === false ? new MergeJoinOp(out, res, { kind: 'left' }) : new ZipOp(out, res);
   }
   return out ?? stepsStream(ctx, tl, path);
 }
