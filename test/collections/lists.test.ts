@@ -54,7 +54,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const f = (c: CollectionRef, name: string): ExprRef => c[name] as ExprRef;
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))) as unknown;
 
-async function load(raw: fc.infer<typeof sceneArb>[]): Promise<{ ds: Dataset; scenes: CollectionRef; model: Scene[] }> {
+interface Raw {
+  tags: (string | null)[] | null;
+  scores: (number | null)[] | null;
+  clips: number[];
+}
+
+async function load(raw: Raw[]): Promise<{ ds: Dataset; scenes: CollectionRef; model: Scene[] }> {
   const model: Scene[] = raw.map((r, i) => ({
     _id: `s${String(i).padStart(3, '0')}`,
     location: `l${i % 3}`,
