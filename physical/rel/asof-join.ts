@@ -30,11 +30,17 @@ export interface AsofSpec {
   readonly outer: boolean;
 }
 
-/** Numbers as doubles, other values through compareValues. */
+/** Numbers as doubles (NaN greatest), other values through compareValues. */
 function comparer(a: Col, b: Col): (i: number, j: number) => number {
   if (keyKind(a) === 'num' && keyKind(b) === 'num' && !a.isConst && !b.isConst) {
     const x = a.values as unknown as ArrayLike<number>, y = b.values as unknown as ArrayLike<number>;
-    return (i, j) => (x[i]! < y[j]! ? -1 : x[i]! > y[j]! ? 1 : 0);
+    return (i, j) => {
+      const a = x[i]!, b = y[j]!;
+      if (a < b) return -1;
+      if (a > b) return 1;
+      if (a === b) return 0;
+      return a !== a ? (b !== b ? 0 : 1) : -1;
+    };
   }
   return (i, j) => compareValues(valueAt(a, i), valueAt(b, j));
 }
