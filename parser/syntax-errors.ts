@@ -56,6 +56,22 @@ const CONTINUATIONS = new Set<TokenType>([
 const NUMBER_RULES = new Set(['typeParameter', 'arraySuffix', 'intervalLiteral']);
 const CLOSERS: readonly TokenType[] = [T.RParen, T.RBracket];
 const JOIN_WORDS = new Set<TokenType>([T.Cross, T.Asof, T.Join, T.Inner, T.Left, T.Right, T.Full]);
+/** Rules where a name would continue what is there (an implicit alias): never the likely fix. */
+const ALIAS_RULES = new Set(['alias', 'tableAlias']);
+/** What a name is, by the rule that expects it. */
+const NAME_RULES: Readonly<Record<string, string>> = {
+  typeName: 'a type',
+  columnDefinition: 'a column name',
+  collectionDefinition: 'a collection name',
+  commonTableExpression: 'a name for the WITH query',
+};
+/** Keywords that only come with a second one. */
+const TWO_WORDS = new Map<TokenType, string>([
+  [T.Group, 'GROUP BY'],
+  [T.Order, 'ORDER BY'],
+  [T.Partition, 'PARTITION BY'],
+  [T.Primary, 'PRIMARY KEY'],
+]);
 /** What a list is, by the rule whose comma was expected. */
 const LIST_CONTEXT: Readonly<Record<string, string>> = {
   selectList: 'after the select list',
@@ -79,7 +95,8 @@ const isComparison = (t: TokenType): boolean => t.CATEGORIES?.includes(T.Compari
 const isArithmetic = (t: TokenType): boolean =>
   t.CATEGORIES?.includes(T.AdditiveOperator) === true || t.CATEGORIES?.includes(T.MultiplicativeOperator) === true;
 const isKeyword = (t: TokenType): boolean => t.CATEGORIES?.includes(T.Keyword) === true;
-const isName = (t: TokenType): boolean => t === T.Identifier || t === T.QuotedIdentifier || t === T.Ident;
+const isName = (t: TokenType): boolean =>
+  t === T.Identifier || t === T.QuotedIdentifier || t === T.Ident || t === T.WindowName;
 
 function found(token: IToken): string {
   if (token.tokenType === EOF) return 'the end of the text';
@@ -115,7 +132,8 @@ function describeExpected(
   const expression = paths.some(
     (p) => p.nextTokenType === T.NumberLiteral && !NUMBER_RULES.has(p.ruleStack.at(-1) ?? ''),
   );
-  const name = !expression && [...types].some(isName);
+  const names = paths.filter((p) => isName(p.nextTokenType) && !ALIAS_RULES.has(p.ruleStack.at(-1) ?? ''));
+  const name = !expression && names.length > 0;
   const comma = paths.find((p) => p.nextTokenType === T.Comma);
   if (statementStart) {
     if (suggestion === undefined) items.push('a statement');
@@ -125,15 +143,10 @@ function describeExpected(
         ? "an expression or '*'"
         : 'an expression',
     );
-  } else if (name && !comma && ![...types].some(isKeyword)) {
-    const at = (rule: string): boolean => paths.some((p) => isName(p.nextTokenType) && p.ruleStack.at(-1) === rule);
-    items.push(
-      at('typeName')
-        ? 'a type'
-        : paths.some((p) => p.ruleStack.at(-1) === 'qualifiedName' && p.ruleStack.includes('tableFactor'))
-          ? 'a table name'
-          : 'a name',
-    );
+  } else if (name) {
+    const rule = names[0]!.ruleStack.at(-1) ?? '';
+    const inTable = rule === 'qualifiedName' && names[0]!.ruleStack.includes('tableFactor');
+    items.push(inTable ? 'a table name' : (NAME_RULES[rule] ?? 'a name'));
   }
   if (!statementStart && !expression && suggestion === undefined) {
     const listed = paths
@@ -147,9 +160,7 @@ function describeExpected(
               p.nextTokenType === t && (p.ruleStack.at(-1) === 'functionCall' || p.ruleStack.at(-2) === 'functionCall'),
           ),
       );
-    const words = listed.map((t) =>
-      JOIN_WORDS.has(t) ? 'JOIN' : t === T.Group || t === T.Order ? `${String(t.LABEL)} BY` : String(t.LABEL),
-    );
+    const words = listed.map((t) => (JOIN_WORDS.has(t) ? 'JOIN' : (TWO_WORDS.get(t) ?? String(t.LABEL))));
     const unique = words.filter((w, i) => words.indexOf(w) === i);
     const alone = !expression && !name && !comma && !CLOSERS.some((t) => types.has(t));
     items.push(...unique.slice(0, alone ? 3 : 1));
@@ -267,5 +278,12 @@ function expectedDiagnostic(
   const paths = expectedAfter(tokens.slice(start, i));
   if (paths.length === 0) return { code: 'sql-syntax', message: error.message, span };
   const expected = describeExpected(paths, i > start ? tokens[i - 1] : undefined);
-  return { code: 'sql-syntax', message: `expected ${expected}, found ${what}`, span };
+  // `SELECT order FROM t`: a reserved word where a name would do.
+  // Words written in capitals are meant as keywords; others may be meant as names.
+  const reserved = token !== undefined && isKeyword(token.tokenType) && !tokenMatcher(token, T.Ident);
+  const hint =
+    reserved && token.image !== token.image.toUpperCase() && paths.some((p) => isName(p.nextTokenType))
+      ? ` (${token.image.toUpperCase()} is a reserved word: to use it as a name, quote it: "${token.image}")`
+      : '';
+  return { code: 'sql-syntax', message: `expected ${expected}, found ${what}${hint}`, span };
 }

@@ -88,6 +88,10 @@ describe('syntax errors: position, caret, plain words', () => {
       'SELECT x FROM t WHERE EXISTS SELECT 1',
       'SELECT 1 2',
       'DROP t',
+      'CREATE TABLE t (',
+      'SELECT x::',
+      'SELECT a FROM t WINDOW',
+      'WITH',
     ].map((q) => diagnosticsFor(q)[0]!.message);
     expect(messages).toMatchInlineSnapshot(`
       [
@@ -102,14 +106,32 @@ describe('syntax errors: position, caret, plain words', () => {
         "expected an expression after '(', found ')'",
         "expected a type after 'AS', found ')'",
         "expected ')' or a comma in a VALUES row, found the end of the text",
-        "expected ON after 'u', found the end of the text",
+        "expected ON or USING after 'u', found the end of the text",
         "expected ')' or a comma in the type parameters, found '2'",
         "expected '(' after 'EXISTS', found 'SELECT'",
         "expected FROM or a comma after the select list, found '2'",
         "expected TABLE or DATASET after 'DROP', found 't'",
+        "expected a column name or PRIMARY KEY after '(', found the end of the text",
+        "expected a type after '::', found the end of the text",
+        "expected a name after 'WINDOW', found the end of the text",
+        "expected a name for the WITH query or RECURSIVE after 'WITH', found the end of the text",
       ]
     `);
   });
+});
+
+test('a reserved word written as a name gets a hint to quote it (not when written in capitals)', () => {
+  const messages = ['SELECT order FROM t', 'SELECT a FROM select', 'CREATE TABLE t (from INT)', 'SELECT FROM t'].map(
+    (q) => diagnosticsFor(q)[0]!.message,
+  );
+  expect(messages).toMatchInlineSnapshot(`
+    [
+      "expected an expression or '*' after 'SELECT', found 'order' (ORDER is a reserved word: to use it as a name, quote it: "order")",
+      "expected a table name after 'FROM', found 'select' (SELECT is a reserved word: to use it as a name, quote it: "select")",
+      "expected a column name or PRIMARY KEY after '(', found 'from' (FROM is a reserved word: to use it as a name, quote it: "from")",
+      "expected an expression or '*' after 'SELECT', found 'FROM'",
+    ]
+  `);
 });
 
 describe('several diagnostics', () => {
