@@ -176,7 +176,7 @@ export const negate: KernelFactory = (spec) => {
   if (isInt64(t)) {
     return (args, n) => {
       const a = args[0]!;
-      if (a.isConst) return constCol(t, a.value === null ? null : -BigInt(a.value as bigint), n);
+      if (a.isConst) return constCol(t, a.value === null ? null : int64Slow('-', 0n, BigInt(a.value as bigint)), n);
       const v = a.values as BigInt64Array, out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
@@ -197,6 +197,7 @@ export const negate: KernelFactory = (spec) => {
   }
   return (args, n) => numberKernel('-', t)([constCol(t, 0, n), args[0]!], n);
 };
+
 
 export const ARITH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   '+': arithmetic('+'),

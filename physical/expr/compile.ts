@@ -93,6 +93,7 @@ function compileNode(s: Scalar, schema: Schema, ctx: KernelContext): Node {
     case 'call': {
       const args = s.args.map((a) => compileNode(a, schema, ctx));
       if (s.fn === 'and' || s.fn === 'or') return connectiveNode(s.fn, args, physicalType(s.type), ctx);
+      if (s.fn === 'coalesce') return coalesceNode(args, physicalType(s.type));
       const type = physicalType(s.type);
       const consts = args.map((a) => (a.constant !== undefined ? constCol(a.type, a.constant.value, 1) : null));
       const kernel = kernelFactory(s.fn)({ name: s.fn, args: args.map((a) => a.type), result: type, consts, ctx });
@@ -116,14 +117,19 @@ function unionInputs(nodes: readonly Node[]): Set<number> {
 
 function kernelNode(kernel: Kernel, type: DataType, args: readonly Node[], foldable: boolean): Node {
   if (foldable && args.every((a) => a.constant !== undefined)) {
-    const r = kernel(args.map((a) => constCol(a.type, a.constant!.value, 1)), 1);
-    return constNode(type, valueAt(r, 0));
+    // A constant that fails (overflow, bad cast) is not folded: it fails only if rows reach it.
+    try {
+      const r = kernel(args.map((a) => constCol(a.type, a.constant!.value, 1)), 1);
+      return constNode(type, valueAt(r, 0));
+    } catch (e) {
+      if (!(e instanceof EngineError) || e instanceof InternalError) throw e;
+    }
   }
   return {
     type,
     constant: undefined,
     inputs: unionInputs(args),
-    run: (cols, n) => kernel(args.map((a) => a.run(cols, n)), n),
+    run: (cols, n) => (n === 0 ? constCol(type, null, 0) : kernel(args.map((a) => a.run(cols, n)), n)),
   };
 }
 
@@ -184,6 +190,39 @@ function undecided(fn: 'and' | 'or', done: readonly Col[], n: number): Uint32Arr
     }
   }
   return selectionOf(open, null, n);
+}
+
+/** COALESCE evaluates an argument only for the rows still NULL (errors elsewhere do not surface). */
+function coalesceNode(args: readonly Node[], type: DataType): Node {
+  const firstConst = args.findIndex((a) => a.constant !== undefined && a.constant.value !== null);
+  const live = (firstConst >= 0 ? args.slice(0, firstConst + 1) : args).filter((a) => !(a.constant !== undefined && a.constant.value === null));
+  if (live.length === 0) return constNode(type, null);
+  if (live[0]!.constant !== undefined) return live[0]!;
+  return {
+    type,
+    constant: undefined,
+    inputs: unionInputs(live),
+    run(cols, n) {
+      const choice = new Uint8Array(n).fill(255);
+      const open = new Uint8Array(bytesFor(n)).fill(0xff);
+      const done: Col[] = [];
+      for (let k = 0; k < live.length; k++) {
+        const c = runGuarded(live[k]!, cols, n, () => selectionOf(open, null, n));
+        done.push(c);
+        let left = 0;
+        for (let i = 0; i < n; i++) {
+          if (choice[i] !== 255) continue;
+          if (!isNullAt(c, i)) {
+            choice[i] = k;
+            open[i >> 3]! &= ~(1 << (i & 7));
+          } else left++;
+        }
+        if (left === 0) break;
+      }
+      while (done.length < live.length) done.push(constCol(type, null, n));
+      return pickRows(type, done, choice, n);
+    },
+  };
 }
 
 function caseNode(s: Scalar & { kind: 'case' }, schema: Schema, ctx: KernelContext): Node {

@@ -46,7 +46,11 @@ function sameType(floatFn: (x: number) => number, intFn: ((x: number) => number)
     const Out = arrayTypeOf(t);
     return (args, n) => {
       const a = args[0]!;
-      if (a.isConst) return constCol(t, a.value === null ? null : intFn(a.value as number), n);
+      if (a.isConst) {
+        const r = a.value === null ? null : intFn(a.value as number);
+        if (r !== null && r > 2147483647) throw execError('numeric-overflow', `Overflow in ABS of INTEGER (${String(a.value)})`);
+        return constCol(t, r, n);
+      }
       const v = a.values as Int32Array, out = new Out(n) as Int32Array;
       for (let i = 0; i < n; i++) {
         const r = intFn(v[i]!);
