@@ -16,7 +16,7 @@
  * (legal under three-valued logic), `NOT NOT x → x`, `NOT (a < b) → a >= b`, IS [NOT] NULL of a
  * non-nullable column, COALESCE/CASE/IN/CAST on constants. In predicate position (filters,
  * join conditions, scan filters, CASE WHEN) NULL means FALSE, so `x AND NULL → false` and
- * `x OR NULL → x` there only.
+ * `x OR NULL → x` there only (a mark join's condition is not one: its NULL gives a NULL mark).
  *
  * Plans: `Filter(true)` removed; `Filter(false | NULL)` and a scan filter that is false become
  * an empty Values; adjacent filters merge (the inner predicate first); a join condition that is
@@ -53,7 +53,8 @@ function simplifyExprs(p: Plan): Plan {
     case 'join': {
       const env = envOf(p.left.schema, p.right.schema);
       const on = p.on.map((k) => ({ left: simplifyScalar(k.left, env), right: simplifyScalar(k.right, env) }));
-      const residual = p.residual && simplifyPredicate(p.residual, env);
+      // A mark join's mark is NULL when the condition is NULL for some right row: not a predicate position.
+      const residual = p.residual && (p.type === 'mark' ? simplifyScalar(p.residual, env) : simplifyPredicate(p.residual, env));
       if (residual === p.residual && on.every((k, i) => k.left === p.on[i]!.left && k.right === p.on[i]!.right)) return p;
       return rebuildJoin(p, { on, residual });
     }

@@ -34,9 +34,10 @@
  *
  * The ON condition (`pushJoinCondition`): residual conjuncts on one side filter that side
  * where the join type allows — inner: both; left/single: right; right: left; semi: both;
- * anti/mark: right — and `l = r` residual equalities become keys (not for mark and asof, whose
- * condition the executor evaluates differently). A left join's ON conjunct on left columns
- * must stay: failing it keeps the row, NULL-extended.
+ * anti: right — and `l = r` residual equalities become keys (not for mark and asof joins).
+ * A left join's ON conjunct on left columns must stay: failing it keeps the row,
+ * NULL-extended. A mark join's condition stays whole: a right row whose condition is NULL
+ * makes the mark NULL, so filtering those rows out early would turn NULL marks into false.
  */
 import { isFloat, sameType } from '../../../logical/functions.js';
 import type { JoinType, Scalar } from '../../../logical/plan.js';
@@ -60,7 +61,7 @@ const WHERE_SIDES: Record<JoinType, { left: boolean; right: boolean }> = {
 const ON_SIDES: Record<JoinType, { left: boolean; right: boolean }> = {
   inner: { left: true, right: true }, cross: { left: false, right: false },
   left: { left: false, right: true }, single: { left: false, right: true }, right: { left: true, right: false },
-  semi: { left: true, right: true }, anti: { left: false, right: true }, mark: { left: false, right: true },
+  semi: { left: true, right: true }, anti: { left: false, right: true }, mark: { left: false, right: false },
   full: { left: false, right: false }, asof: { left: false, right: false },
 };
 
