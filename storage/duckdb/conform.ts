@@ -9,8 +9,7 @@ import { type Data, type DataType, type Decimal, type FixedSizeList, makeData, t
 
 import { EngineError } from '../../errors.js';
 import { nullData } from '../arrow/concat.js';
-import { typesEqual as sameType } from './types.js';
-import { halfToFloat } from './write-vector.js';
+import { floatToHalf, halfToFloat, typesEqual as sameType } from './arrow-types.js';
 
 const isValid = (d: Data, i: number): boolean => {
   if (d.nullCount === 0 || !d.nullBitmap) return true;
@@ -183,30 +182,4 @@ function intFromDecimal(d: Data, to: DataType, fail: (why?: string) => EngineErr
     out[i] = bitWidth === 64 ? x : Number(x);
   }
   return makeData({ type: to, length: n, nullCount: d.nullCount, nullBitmap: bitmapOf(d), data: out } as never);
-}
-
-/** IEEE 754 single → half precision, round to nearest even. */
-export function floatToHalf(v: number): number {
-  const f32 = new Float32Array([v]);
-  const x = new Uint32Array(f32.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1), half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  e = h >>> 10;
-  return sign | (e >= 31 ? 0x7c00 : h);
 }

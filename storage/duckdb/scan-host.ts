@@ -5,9 +5,10 @@
  * until the callback returns, so the callback cannot await gyre's asynchronous reads (object
  * store I/O, native decoding): the JS thread would have to run its event loop to make progress,
  * and it is stuck in the callback. The scan therefore runs on one shared worker thread (its own
- * event loop), which posts each batch as Arrow IPC bytes on a MessageChannel and bumps a shared
- * counter; the callback blocks in `Atomics.wait` until the next batch is there and takes it with
- * `receiveMessageOnPort`. The worker runs at most `window` batches ahead of DuckDB.
+ * event loop), which posts each batch's requested columns, in the types the consumer declared,
+ * as plain buffers (wire.ts) on a MessageChannel and bumps a shared counter; the callback blocks
+ * in `Atomics.wait` until the next batch is there and takes it with `receiveMessageOnPort`. The
+ * worker runs at most `window` batches ahead of DuckDB.
  *
  * Control words (Int32 in a SharedArrayBuffer, one set per scan):
  *   [0] messages posted by the worker   [1] batches consumed by DuckDB
@@ -19,9 +20,10 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
-import { type RecordBatch, tableFromIPC } from 'apache-arrow';
+import { type Data, type DataType, type Field, Schema, Table, tableToIPC } from 'apache-arrow';
 
 import { EngineError, type ErrorCode, ERROR_CODES } from '../../errors.js';
+import { fromWire, type WireData } from './wire.js';
 
 /** How a worker thread reopens a source: `import(module)[name](args, columns)`. */
 export interface ReopenSpec {
@@ -34,7 +36,7 @@ export interface ReopenSpec {
 export type ScanMetrics = Readonly<Record<string, number>>;
 
 export type WorkerMessage =
-  | { readonly kind: 'batch'; readonly bytes: Uint8Array }
+  | { readonly kind: 'batch'; readonly length: number; readonly columns: readonly WireData[] }
   | { readonly kind: 'end'; readonly metrics: ScanMetrics }
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
@@ -44,6 +46,8 @@ export interface ScanRequest {
   readonly control: SharedArrayBuffer;
   readonly spec: ReopenSpec;
   readonly columns: readonly string[];
+  /** Arrow IPC of an empty table whose schema gives the columns' types (as the consumer declared them). */
+  readonly schema: Uint8Array;
   readonly window: number;
 }
 
@@ -137,18 +141,24 @@ export class WorkerScan {
   /** Set when the scan ended normally. */
   metrics: ScanMetrics | null = null;
 
-  constructor(spec: ReopenSpec, columns: readonly string[], window = 4) {
+  private readonly types: readonly DataType[];
+
+  /** Starts scanning the columns `fields` (by name; values converted to their types). */
+  constructor(spec: ReopenSpec, fields: readonly Field[], window = 4) {
     const channel = new MessageChannel();
+    this.types = fields.map((f) => f.type as DataType);
+    const schema = tableToIPC(new Table(new Schema([...fields])), 'stream');
+    const columns = fields.map((f) => f.name);
     const sab = new SharedArrayBuffer(16);
     this.port = channel.port1;
     this.control = new Int32Array(sab);
     this.host = host ??= spawn();
-    const request: ScanRequest = { op: 'scan', port: channel.port2, control: sab, spec, columns, window };
+    const request: ScanRequest = { op: 'scan', port: channel.port2, control: sab, spec, columns, schema, window };
     this.host.worker.postMessage(request, [channel.port2]);
   }
 
-  /** The next batch, blocking this thread until the worker has it; null at the end. */
-  next(): RecordBatch | null {
+  /** The next batch's columns, blocking this thread until the worker has them; null at the end. */
+  next(): { length: number; columns: Data[] } | null {
     if (this.done) return null;
     let beat = Atomics.load(this.control, 3);
     let since = performance.now();
@@ -174,14 +184,12 @@ export class WorkerScan {
     }
   }
 
-  private handle(m: WorkerMessage): RecordBatch | null {
+  private handle(m: WorkerMessage): { length: number; columns: Data[] } | null {
     switch (m.kind) {
-      case 'batch': {
+      case 'batch':
         Atomics.add(this.control, 1, 1);
         Atomics.notify(this.control, 1);
-        const t = tableFromIPC(m.bytes);
-        return t.batches[0] ?? null;
-      }
+        return { length: m.length, columns: m.columns.map((w, i) => fromWire(w, this.types[i]!)) };
       case 'end':
         this.metrics = m.metrics;
         this.finish();

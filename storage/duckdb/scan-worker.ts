@@ -1,13 +1,19 @@
 /**
  * The scan worker's entry (see scan-host.ts): reopens each requested source with
- * `import(spec.module)[spec.name](spec.args, columns)` and streams its batches as Arrow IPC bytes,
- * at most `window` batches ahead of the consumer.
+ * `import(spec.module)[spec.name](spec.args, columns)` and streams the requested columns of its
+ * batches, converted to the declared types, as plain buffers (wire.ts), at most `window` batches
+ * ahead of the consumer. Imports nothing of DuckDB.
  */
 import { parentPort } from 'node:worker_threads';
 
-import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
+import { type Data, type DataType, type RecordBatch, tableFromIPC } from 'apache-arrow';
 
+import { EngineError } from '../../errors.js';
+import { plainData } from '../arrow/concat.js';
+import { typesEqual } from './arrow-types.js';
+import { conformData } from './conform.js';
 import type { ScanMetrics, ScanRequest, WorkerMessage } from './scan-host.js';
+import { toWire, type WireData } from './wire.js';
 
 /** What a reopen function returns. */
 export interface WorkerSource {
@@ -21,6 +27,14 @@ interface WaitAsync {
 }
 
 type Opener = (args: unknown, columns: readonly string[]) => Promise<WorkerSource>;
+
+/** Column `name` of `b` as `type` (dictionaries decoded, widened types converted exactly). */
+function columnOf(b: RecordBatch, name: string, type: DataType): Data {
+  const j = b.schema.fields.findIndex((f) => f.name === name);
+  if (j < 0) throw new EngineError('unknown-column', `the scan returned no column "${name}"`);
+  const d = plainData(b.data.children[j]!);
+  return typesEqual(d.type as DataType, type) ? d : conformData(d, type, name);
+}
 
 async function run(req: ScanRequest): Promise<void> {
   const control = new Int32Array(req.control);
@@ -36,12 +50,14 @@ async function run(req: ScanRequest): Promise<void> {
     const open = mod[req.spec.name];
     if (typeof open !== 'function') throw new Error(`${req.spec.module} has no function ${req.spec.name}`);
     const source = await open(req.spec.args, req.columns);
+    const fields = tableFromIPC(req.schema).schema.fields;
     let sent = 0;
     for await (const b of source.batches) {
       if (cancelled()) break;
       if (b.numRows === 0) continue;
-      const bytes = tableToIPC(new Table([b]), 'stream');
-      post({ kind: 'batch', bytes }, [bytes.buffer as ArrayBuffer]);
+      const transfer: ArrayBuffer[] = [];
+      const columns: WireData[] = fields.map((f) => toWire(columnOf(b, f.name, f.type as DataType), transfer));
+      post({ kind: 'batch', length: b.numRows, columns }, transfer);
       sent++;
       for (;;) {
         const consumed = Atomics.load(control, 1);

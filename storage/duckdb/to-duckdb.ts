@@ -12,6 +12,7 @@ import type { Data, DataType, Field, RecordBatch } from 'apache-arrow';
 
 import { EngineError, ExecutionError, PlanError } from '../../errors.js';
 import { plainData } from '../arrow/concat.js';
+import { plainType } from './arrow-types.js';
 import { conformData } from './conform.js';
 import { duckdbError } from './errors.js';
 import { warmUp } from './scan-host.js';
@@ -75,7 +76,8 @@ let unnamed = 0;
 export async function toDuckDB(connection: DuckDBConnection, source: DuckDBSource, opts: ToDuckDBOptions = {}): Promise<DuckDBExport> {
   if (opts.signal?.aborted) throw new ExecutionError('cancelled', 'toDuckDB was cancelled before it started');
   const schema = await source.schema();
-  const fields = schema.fields;
+  // Dictionaries travel decoded (DuckDB gets their value type).
+  const fields = schema.fields.map((f) => (plainType(f.type as DataType) === f.type ? f : f.clone({ type: plainType(f.type as DataType) })));
   const lower = new Set<string>();
   for (const f of fields) {
     if (lower.has(f.name.toLowerCase())) throw new PlanError('invalid-argument', `DuckDB column names ignore case: "${f.name}" appears twice`);

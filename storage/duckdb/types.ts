@@ -88,6 +88,7 @@ import {
 } from '@duckdb/node-api';
 
 import { EngineError } from '../../errors.js';
+export { typesEqual } from './arrow-types.js';
 
 function unsupported(column: string, what: string, hint: string): EngineError {
   return new EngineError('duckdb-unsupported-type', `column "${column}": ${what} ${hint}`, { details: { column, type: what } });
@@ -236,18 +237,4 @@ export function quoteIdent(name: string): string {
 /** A SQL string literal. */
 export function quoteString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
-}
-
-/** Arrow types equal in every parameter, nested names and nullability included. */
-export function typesEqual(a: DataType, b: DataType): boolean {
-  if (a.typeId !== b.typeId) return false;
-  const x = a as unknown as Record<string, unknown>, y = b as unknown as Record<string, unknown>;
-  for (const k of ['bitWidth', 'isSigned', 'precision', 'scale', 'unit', 'listSize', 'byteWidth', 'keysSorted']) if (x[k] !== y[k]) return false;
-  if ((x.timezone ?? null) !== (y.timezone ?? null)) return false;
-  if (a.typeId === Type.Dictionary) {
-    const da = a as unknown as { dictionary: DataType; indices: DataType }, db = b as unknown as { dictionary: DataType; indices: DataType };
-    return typesEqual(da.dictionary, db.dictionary) && typesEqual(da.indices, db.indices);
-  }
-  const ca = a.children ?? [], cb = b.children ?? [];
-  return ca.length === cb.length && ca.every((f, i) => f.name === cb[i]!.name && f.nullable === cb[i]!.nullable && typesEqual(f.type as DataType, cb[i]!.type as DataType));
 }

@@ -12,13 +12,10 @@ import { randomUUID } from 'node:crypto';
 
 import duckdb from '@duckdb/node-bindings';
 import { type DuckDBConnection, DuckDBTableFunction, type DuckDBType, VARCHAR } from '@duckdb/node-api';
-import type { Data, DataType, Field, RecordBatch } from 'apache-arrow';
+import type { Data, Field } from 'apache-arrow';
 
 import { EngineError } from '../../errors.js';
-import { plainData } from '../arrow/concat.js';
-import { conformData } from './conform.js';
 import { duckdbError, tagged } from './errors.js';
-import { typesEqual } from './types.js';
 import { type ReopenSpec, type ScanMetrics, WorkerScan } from './scan-host.js';
 import { writeVector } from './write-vector.js';
 
@@ -57,32 +54,24 @@ export function unregisterView(id: string): void {
 const CHUNK = duckdb.vector_size();
 
 class ScanState {
-  batch: RecordBatch | null = null;
   cols: Data[] = [];
+  rows = 0;
   pos = 0;
 
   constructor(
-    readonly entry: ViewEntry,
-    readonly indexes: readonly number[],
     readonly stream: WorkerScan,
     readonly record: ViewScan,
   ) {}
 
-  /** The next batch's projected columns, in the declared types; false at the end. */
+  /** The next batch's projected columns (already in the declared types); false at the end. */
   advance(): boolean {
     const b = this.stream.next();
     if (!b) {
       this.record.metrics = this.stream.metrics;
       return false;
     }
-    this.cols = this.indexes.map((i) => {
-      const f = this.entry.fields[i]!;
-      const j = b.schema.fields.findIndex((x) => x.name === f.name);
-      if (j < 0) throw new EngineError('unknown-column', `the scan returned no column "${f.name}"`);
-      const data = plainData(b.data.children[j]!);
-      return typesEqual(data.type as DataType, f.type as DataType) ? data : conformData(data, f.type as DataType, f.name);
-    });
-    this.batch = b;
+    this.cols = b.columns;
+    this.rows = b.length;
     this.pos = 0;
     this.record.batches++;
     return true;
@@ -118,8 +107,8 @@ function createFunction(): DuckDBTableFunction {
         const columns = indexes.map((i) => entry.fields[i]!.name);
         const record: ViewScan = { columns, rows: 0, batches: 0, metrics: null };
         entry.scans.push(record);
-        const stream = new WorkerScan(entry.spec, columns);
-        const state = new ScanState(entry, indexes, stream, record);
+        const stream = new WorkerScan(entry.spec, indexes.map((i) => entry.fields[i]!));
+        const state = new ScanState(stream, record);
         abandoned.register(state, stream);
         info.setInitData(state);
       } catch (e) {
@@ -129,13 +118,13 @@ function createFunction(): DuckDBTableFunction {
     mainFunction(info, out) {
       const st = info.initData as ScanState;
       try {
-        while (!st.batch || st.pos >= st.batch.numRows) {
+        while (st.pos >= st.rows) {
           if (!st.advance()) {
             duckdb.data_chunk_set_size(out.chunk, 0);
             return;
           }
         }
-        const n = Math.min(CHUNK, st.batch.numRows - st.pos);
+        const n = Math.min(CHUNK, st.rows - st.pos);
         st.cols.forEach((d, k) => writeVector(duckdb.data_chunk_get_vector(out.chunk, k), st.pos === 0 && n === d.length ? d : d.slice(st.pos, n), n));
         duckdb.data_chunk_set_size(out.chunk, n);
         st.pos += n;

@@ -19,6 +19,7 @@ import { type Data, type DataType, type Decimal, type FixedSizeList, TimeUnit, t
 
 import { EngineError } from '../../errors.js';
 import { plainData } from '../arrow/concat.js';
+import { halfToFloat } from './arrow-types.js';
 
 type Vec = duckdb.Vector;
 
@@ -263,14 +264,4 @@ function writeStrings(vec: Vec, bytes: Uint8Array, offs: Int32Array | BigInt64Ar
   }
   copyView(vec, slots, n * 16);
   for (const i of long) duckdb.vector_assign_string_element_len(vec, i, bytes.subarray(at(i), at(i + 1)));
-}
-
-/** IEEE 754 half → single precision (exact). */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }

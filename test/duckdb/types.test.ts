@@ -105,6 +105,23 @@ describe('gyre → DuckDB → gyre is exact', () => {
   });
 });
 
+describe('dictionary-encoded columns', () => {
+  it('travel decoded (view and table) and read back as their value type', async () => {
+    const { vectorFromArray, Dictionary, RecordBatch, Schema, makeData } = await import('apache-arrow');
+    const words = ['red', 'green', null, 'a rather long colour name', 'red'];
+    const dict = vectorFromArray(words, new Dictionary(new Utf8(), new Int32())).data[0]!;
+    const fields = [new Field('colour', dict.type, true)];
+    const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: words.length, nullCount: 0, children: [dict] }));
+    for (const materialize of [false, true]) {
+      const out = await toDuckDB(conn(), arrowSource(batch), { name: `dict_${materialize}`, materialize });
+      const back = await (await fromDuckDB(conn(), `SELECT * FROM dict_${materialize}`)).toArrow();
+      expect(typesEqual(back.schema.fields[0]!.type as DataType, new Utf8())).toBe(true);
+      expect(columns(back).get('colour')).toEqual(words);
+      await out.drop();
+    }
+  });
+});
+
 describe('type mapping', () => {
   const canonical: [DataType, string, DataType][] = [
     [new Float16(), 'FLOAT', new Float32()],
