@@ -183,9 +183,11 @@ export abstract class ExprToAst extends CallToAst {
   // ─── Primaries ──────────────────────────────────────────────────────────────────────────
 
   primary(ctx: C.PrimaryCstChildren, loc: CstNodeLocation): Ast.Expr {
-    const span = this.span(loc);
-    if (ctx.subquery) return { kind: 'subquery', query: this.sub(ctx.subquery[0]!, this.parenthesizedQuery), span };
-    if (ctx.parenthesized) return this.expr(ctx.parenthesized[0]!);
+    if (ctx.subquery) {
+      return { kind: 'subquery', query: this.sub(ctx.subquery[0]!, this.parenthesizedQuery), span: this.span(loc) };
+    }
+    // The parentheses are gone from the tree, not from the span.
+    if (ctx.parenthesized) return { ...this.expr(ctx.parenthesized[0]!), span: this.span(loc) };
     if (ctx.existsExpression) return this.sub(ctx.existsExpression[0]!, this.existsExpression);
     if (ctx.caseExpression) return this.sub(ctx.caseExpression[0]!, this.caseExpression);
     if (ctx.castFunction) return this.sub(ctx.castFunction[0]!, this.castFunction);

@@ -222,7 +222,7 @@ export abstract class QueryToAst extends ExprToAst {
     const alias = ctx.tableAlias ? this.sub(ctx.tableAlias[0]!, this.tableAlias) : null;
     if (ctx.subquery)
       return { kind: 'subquery-relation', query: this.sub(ctx.subquery[0]!, this.parenthesizedQuery), alias, span };
-    if (ctx.parenthesized) return this.sub(ctx.parenthesized[0]!, this.tableExpression);
+    if (ctx.parenthesized) return { ...this.sub(ctx.parenthesized[0]!, this.tableExpression), span };
     const name = this.sub(ctx.name![0]!, this.qualifiedName);
     const asOf = ctx.asOfClause ? this.sub(ctx.asOfClause[0]!, this.asOfClause) : null;
     if (ctx.call) {
