@@ -9,8 +9,9 @@
  *  - numeric arithmetic computes in one of Int32, Int64, Float64: small ints widen to Int32,
  *    Uint32 to Int64, Float32 and DECIMAL to Float64. **Decimals are computed as Float64**
  *    (sum/avg/arithmetic of decimals return Float64).
- *  - `/` is DuckDB's: always Float64 (`5 / 2 = 2.5`); `//` is integer division (truncating);
- *    `%` takes the dividend's sign; division or modulo by zero gives NULL.
+ *  - `/` is DuckDB's: always Float64 (`5 / 2 = 2.5`), IEEE at zero (±Infinity, NaN); `//` is
+ *    integer division (truncating), NULL at zero; `%` takes the dividend's sign, NULL at zero
+ *    for integers (NaN for doubles).
  *  - integer overflow of Int32/Int64 arithmetic is an error ('numeric-overflow').
  *  - sum(int) is Int64 (DuckDB: HUGEINT for BIGINT input), avg and statistics are Float64.
  */
@@ -237,9 +238,9 @@ const plusMinus = (op: '+' | '-'): TypeRule => (args) => {
 scalarFn('+', [2, 2], plusMinus('+'), 'addition (numbers; date + int days; date/timestamp + interval)');
 scalarFn('-', [2, 2], plusMinus('-'), 'subtraction (date - date = days; timestamp - timestamp = interval)');
 scalarFn('*', [2, 2], numericUnify((c) => c), 'multiplication');
-scalarFn('/', [2, 2], numericUnify(() => T.f64), 'division, always Float64 (DuckDB); NULL on division by zero');
+scalarFn('/', [2, 2], numericUnify(() => T.f64), 'division, always Float64 (DuckDB); IEEE at zero (±Infinity, NaN)');
 scalarFn('//', [2, 2], numericUnify((c) => c), 'integer division truncating toward zero (floor of the quotient for floats); NULL on division by zero');
-scalarFn('%', [2, 2], numericUnify((c) => c), 'remainder with the sign of the dividend; NULL on modulo by zero');
+scalarFn('%', [2, 2], numericUnify((c) => c), 'remainder with the sign of the dividend; integers: NULL at zero; doubles: NaN');
 alias('mod', '%');
 scalarFn('neg', [1, 1], (args) => (isInterval(args[0]!) ? { args, result: T.interval } : numericUnify((c) => c)(args, [])), 'negation');
 

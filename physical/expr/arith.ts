@@ -5,7 +5,8 @@
  * never per row. Int32 overflow is detected in the loop and reported ('numeric-overflow')
  * only when it happens on a valid row. Int64 runs on the 32-bit halves with an exact
  * double fast path for values below 2^53, falling back to BigInt per row otherwise.
- * Division and modulo by zero give NULL (DuckDB); `//` on floats is plain division (DuckDB).
+ * As DuckDB: `/` follows IEEE (x / 0 = ±Infinity, 0 / 0 = NaN); `//` by zero and integer `%`
+ * by zero give NULL; `%` on doubles by zero is NaN; `//` on floats is plain division.
  */
 import type { DataType } from 'apache-arrow';
 
@@ -63,7 +64,7 @@ function numberKernel(op: Op, result: DataType): Kernel {
     const [a, b] = args as [Col, Col];
     let validity = strictValidity(args, n);
     if (validity === 'all-null') return constCol(result, null, n);
-    const divides = op === '/' || op === '//' || op === '%';
+    const divides = op === '//' || (op === '%' && !float);
     if (b.isConst && divides && Number(b.value) === 0) return constCol(result, null, n);
     const out = new Out(n);
     const f = loop(op, float || op === '/', a.isConst, b.isConst, arrayKind(a.values), arrayKind(b.values), out.constructor.name);

@@ -115,7 +115,7 @@ const lengthKernel: KernelFactory = (spec) => (args, n) => {
 
 const caseMap = (upper: boolean): KernelFactory => (spec) => (args, n) => {
   const a = args[0]!;
-  if (a.isConst) return constCol(spec.result, a.value === null ? null : upper ? (a.value as string).toUpperCase() : (a.value as string).toLowerCase(), n);
+  if (a.isConst) return constCol(spec.result, a.value === null ? null : mapCase(a.value as string, upper), n);
   const bytes = a.values as Uint8Array, offs = a.offsets!;
   const s0 = offs[0]!, s1 = offs[n]!;
   let ascii = true;
@@ -134,8 +134,20 @@ const caseMap = (upper: boolean): KernelFactory => (spec) => (args, n) => {
     for (let i = 0; i <= n; i++) o[i] = offs[i]! - s0;
     return flatCol(spec.result, n, out, a.validity, o);
   }
-  return perRow(spec.result, (v) => (upper ? (v[0] as string).toUpperCase() : (v[0] as string).toLowerCase()))(args, n);
+  return perRow(spec.result, (v) => mapCase(v[0] as string, upper))(args, n);
 };
+
+/** Code point by code point, as DuckDB (utf8proc): one code point maps to one ('ß' → 'ẞ', 'İ' → 'i'). */
+function mapCase(s: string, upper: boolean): string {
+  let out = '';
+  for (const ch of s) {
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    if ([...m].length === 1) out += m;
+    else if (upper && ch === 'ß') out += 'ẞ';
+    else out += upper ? ch : [...m][0]!;
+  }
+  return out;
+}
 
 const hasSurrogates = (s: string): boolean => /[\uD800-\uDFFF]/.test(s);
 const chars = (s: string): string[] => (hasSurrogates(s) ? Array.from(s) : (s.split('')));

@@ -80,7 +80,7 @@ function roundEven(x: number): number {
 }
 const i32ok = (v: number): number => {
   if (v > 2147483647 || v < -2147483648) throw new RowError('numeric-overflow');
-  return v;
+  return v + 0; // an INTEGER has no -0
 };
 const i64ok = (v: bigint): bigint => {
   if (v !== BigInt.asIntN(64, v)) throw new RowError('numeric-overflow');
@@ -120,7 +120,7 @@ function naive(e: Scalar, r: Row): unknown {
           if (e.safe) return null;
           throw new RowError('numeric-overflow');
         }
-        return roundEven(n);
+        return roundEven(n) + 0;
       }
       if (to.typeId === I64.typeId) return BigInt(v as number);
       if (to.typeId === F64.typeId) return Number(v);
@@ -176,12 +176,12 @@ function naive(e: Scalar, r: Row): unknown {
           const v = f === '+' ? (a as number) + (b as number) : f === '-' ? (a as number) - (b as number) : (a as number) * (b as number);
           return isI32 ? i32ok(v) : v;
         }
-        case '/': return Number(b) === 0 ? null : Number(a) / Number(b);
+        case '/': return Number(a) / Number(b);
         case '//': case '%': {
           if (typeof a === 'bigint') return (b as bigint) === 0n ? null : i64ok(f === '//' ? a / (b as bigint) : a % (b as bigint));
+          if (!isI32 && !isI64) return f === '//' ? (b === 0 ? null : (a as number) / (b as number)) : (a as number) % (b as number);
           if (b === 0) return null;
-          if (!isI32 && !isI64) return f === '//' ? (a as number) / (b as number) : (a as number) % (b as number);
-          return f === '//' ? i32ok(Math.trunc((a as number) / (b as number))) : (a as number) % (b as number) || 0;
+          return f === '//' ? i32ok(Math.trunc((a as number) / (b as number))) : i32ok((a as number) % (b as number));
         }
         case 'neg': return typeof a === 'bigint' ? i64ok(-a) : isI32 ? i32ok(-(a as number)) : -(a as number);
         case 'abs': return i32ok(Math.abs(a as number));
