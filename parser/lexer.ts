@@ -9,7 +9,14 @@ import type { SourceSpan } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { allTokens, UnterminatedComment, UnterminatedQuotedIdentifier, UnterminatedString } from './tokens.js';
 
-const sqlLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+// Lines end at '\n' only (a '\r' before it is the line's last character), as in positionAt()
+// and the visitor's line index, so token and node positions agree.
+const sqlLexer = new Lexer(allTokens, {
+  positionTracking: 'full',
+  ensureOptimizations: true,
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+});
 
 export interface LexResult {
   /** Tokens without whitespace, comments and the unterminated forms. */

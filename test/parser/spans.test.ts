@@ -27,6 +27,7 @@ const slice = (text: string, s: SourceSpan): string => text.slice(s.start.offset
 describe('spans', () => {
   const texts = [
     ...TPCH_QUERIES,
+    'SELECT 1,\r\n  a\r\nFROM t\r\n WHERE b\r = 2',
     'SELECT (a + b) * c AS x,\n  -y::INT\nFROM (t JOIN u USING (k))\nWHERE z IN (1, 2);\n\nDELETE FROM t',
   ];
 
