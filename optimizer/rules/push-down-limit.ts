@@ -37,10 +37,20 @@ function mergeLimits(outer: PlanOf<'limit'>, inner: PlanOf<'limit'>): Plan {
   return b.limit(inner.input, count, offset);
 }
 
-/** A branch of UNION ALL limited to `n` rows (unchanged when it already is). */
+/** An upper bound of the rows `p` outputs (Infinity when unknown). */
+function maxRows(p: Plan): number {
+  switch (p.kind) {
+    case 'limit': return Math.min(p.limit ?? Infinity, maxRows(p.input));
+    case 'sort': return Math.min(p.fetch ?? Infinity, maxRows(p.input));
+    case 'project': case 'filter': case 'distinct': return maxRows(p.input);
+    case 'values': return p.rows.length;
+    default: return Infinity;
+  }
+}
+
+/** A branch of UNION ALL limited to `n` rows (unchanged when it has no more: a limit already pushed below its project, say). */
 function limitBranch(p: Plan, n: number): Plan {
-  if (p.kind === 'limit' && p.offset === 0 && p.limit !== null && p.limit <= n) return p;
-  return b.limit(p, n, 0);
+  return maxRows(p) <= n ? p : b.limit(p, n, 0);
 }
 
 function pushLimitOnce(l: PlanOf<'limit'>): Plan {

@@ -5,7 +5,8 @@
  * by construction; every output name is fresh, so joins never collide.
  *
  * Every limit sits over a sort on all columns (through an optional project), so each plan has
- * one multiset of result rows, whatever order unordered operators produce rows in.
+ * one multiset of result rows, whatever order unordered operators produce rows in — except
+ * `limitOverUnionAll`, which marks the generator `orderSensitive`.
  */
 import { type DataType, Schema, Type } from 'apache-arrow';
 
@@ -162,7 +163,8 @@ export class PlanGen {
     if (w < 56) return this.join(depth);
     if (w < 66) return this.aggregate(this.plan(depth - 1));
     if (w < 71) return this.window(this.plan(depth - 1));
-    if (w < 80) return this.sortLimit(this.plan(depth - 1));
+    if (w < 78) return this.sortLimit(this.plan(depth - 1));
+    if (w < 80) return this.limitOverUnionAll(depth);
     if (w < 84) return b.distinct(this.chance(60) ? this.project(this.plan(depth - 1)) : this.plan(depth - 1));
     if (w < 92) return this.setOp(depth);
     return this.leaf();
@@ -347,7 +349,26 @@ export class PlanGen {
     return b.limit(p, this.chance(10) ? null : this.int(0, 4), this.chance(30) ? this.int(1, 2) : 0);
   }
 
-  setOp(depth: number): Plan {
+  /**
+   * A limit over UNION ALL of two sorted inputs: which rows it keeps depends on the order of
+   * UNION ALL's output, which SQL leaves open; the reference interpreter concatenates (left
+   * first), so the optimizer must keep that. Plans holding one set `orderSensitive`.
+   */
+  limitOverUnionAll(depth: number): Plan {
+    this.orderSensitive = true;
+    const u = this.setOp(depth, 'union all');
+    const sorted = (p: Plan): Plan => {
+      const s = b.sort(p, p.schema.fields.map((f) => b.sortKey(b.col(p, f.name))));
+      return this.chance(50) ? b.project(s, s.schema.fields.map((f) => b.named(this.fresh('s'), b.col(s, f.name)))) : s;
+    };
+    const sides = u.kind === 'set_op' ? b.setOp('union', true, sorted(u.left), sorted(u.right)) : u;
+    return b.limit(sides, this.int(0, 4), this.chance(30) ? 1 : 0);
+  }
+
+  /** True once the plan holds a limit whose rows depend on an order SQL leaves open (see limitOverUnionAll). */
+  orderSensitive = false;
+
+  setOp(depth: number, only?: 'union all'): Plan {
     const kinds = Array.from({ length: this.int(1, 2) }, () => this.pick(['int', 'str'] as const));
     const side = (): Plan => {
       const p = this.plan(depth - 1);
@@ -357,6 +378,7 @@ export class PlanGen {
         return b.named(this.fresh('u'), k === 'int' ? b.coerce(e, i64) : e);
       }));
     };
+    if (only) return b.setOp('union', true, side(), side());
     return b.setOp(this.pick(['union', 'union', 'intersect', 'except'] as const), this.chance(50), side(), side());
   }
 }
