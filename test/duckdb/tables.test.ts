@@ -187,6 +187,26 @@ describe('gyre tables in DuckDB', () => {
   });
 });
 
+describe('temporary and shared objects', () => {
+  it('views are TEMP by default (this connection only); tables are not; both can be either', async () => {
+    const t = await db.createTable('scopes', { keySchema: { id: new Int64() } });
+    const fields = [new Field('id', new Int64(), false)];
+    await t.write(new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: 2, nullCount: 0, children: [buildData(fields[0]!.type, [1n, 2n])] })));
+    const objects = async (): Promise<unknown[]> =>
+      columns(await (await db.fromDuckDB(conn(), "SELECT table_name || ':' || temporary::VARCHAR AS o FROM duckdb_tables() WHERE table_name LIKE 'scope%' UNION ALL SELECT view_name || ':' || temporary::VARCHAR FROM duckdb_views() WHERE view_name LIKE 'scope%' ORDER BY 1")).toArrow()).get('o')!;
+    const made = [
+      await t.toDuckDB(conn(), { name: 'scope_view' }),
+      await t.toDuckDB(conn(), { name: 'scope_shared_view', temporary: false }),
+      await t.toDuckDB(conn(), { name: 'scope_table', materialize: true }),
+      await t.toDuckDB(conn(), { name: 'scope_temp_table', materialize: true, temporary: true }),
+    ];
+    expect(await objects()).toEqual(['scope_shared_view:false', 'scope_table:false', 'scope_temp_table:true', 'scope_view:true']);
+    for (const m of made) expect(columns(await (await db.fromDuckDB(conn(), `SELECT count(*) AS n FROM ${m.name}`)).toArrow()).get('n')).toEqual(['2']);
+    for (const m of made) await m.drop();
+    expect(await objects()).toEqual([]);
+  });
+});
+
 describe('dataset scans in DuckDB', () => {
   const schema = datasetSchema('rec', {
     scenes: keyed(new Utf8(), { location: scalar(new Utf8()), clips: keyed(new Utf8(), { duration: scalar(new Float64()), camera: scalar(new Utf8()) }) }),
