@@ -17,10 +17,10 @@ import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
 import { UNORDERED } from './common.js';
 import { concatBatches } from './gather.js';
-import { hashRows, keyKind } from './hash.js';
+import { keyKind } from './hash.js';
 import { emptyCols } from './hash-join.js';
 import { JoinCore, Pairs } from './join-core.js';
-import { KeyTable } from './key-table.js';
+import { groupTable } from './key-table.js';
 import { sortIndices } from './sort-keys.js';
 
 export interface AsofSpec {
@@ -95,10 +95,10 @@ export class AsofJoinOp extends BaseOperator {
       const rKeys = build ? this.spec.on.map((k) => compileScalar(k.right, rightOp.schema).evaluate(build.data.children, m)) : [];
       const rAsofExpr = compileScalar(this.spec.asof.right, rightOp.schema);
       const rAsof = build ? rAsofExpr.evaluate(build.data.children, m) : null;
-      const table = new KeyTable(this.spec.on.map((k) => compileScalar(k.right, rightOp.schema).type), false);
+      const table = groupTable(this.spec.on.map((k) => compileScalar(k.right, rightOp.schema).type), false);
       const gid = new Int32Array(m);
       if (m) {
-        if (rKeys.length) table.insert(rKeys, hashRows(rKeys, m), m, gid);
+        if (rKeys.length) table.insert(rKeys, m, gid);
         else gid.fill(0);
       }
       const groups = rKeys.length ? table.size : m ? 1 : 0;
@@ -128,7 +128,7 @@ export class AsofJoinOp extends BaseOperator {
           const keys = lKeyExprs.map((k) => k.evaluate(b.data.children, n));
           const lAsof = lAsofExpr.evaluate(b.data.children, n);
           const found = new Int32Array(n);
-          if (keys.length) table.lookup(keys, hashRows(keys, n), n, found);
+          if (keys.length) table.lookup(keys, n, found);
           const cmp = comparer(lAsof, rAsof!); // cmp(leftRow, rightRow)
           for (let i = 0; i < n; i++) {
             const g = found[i]!;

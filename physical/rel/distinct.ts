@@ -9,16 +9,15 @@ import { inputCol } from '../expr/compile.js';
 import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll } from '../run.js';
 import { gatherBatch } from './gather.js';
-import { hashRows } from './hash.js';
-import { KeyTable } from './key-table.js';
+import { groupTable, type GroupTable } from './key-table.js';
 
 /** Rows of `b` that add a new key to `table` (their indices, in order). */
-export function newRows(table: KeyTable, b: RecordBatch): Uint32Array {
+export function newRows(table: GroupTable, b: RecordBatch): Uint32Array {
   const n = b.numRows;
   const cols = b.data.children.map(inputCol);
   const before = table.size;
   const ids = new Int32Array(n);
-  table.insert(cols, hashRows(cols, n), n, ids);
+  table.insert(cols, n, ids);
   const out = new Uint32Array(table.size - before);
   let next = before, k = 0;
   for (let i = 0; i < n; i++) {
@@ -54,7 +53,7 @@ export class DistinctOp extends BaseOperator {
   }
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
-    const table = new KeyTable(this.schema.fields.map((f) => f.type), true);
+    const table = groupTable(this.schema.fields.map((f) => f.type), true);
     const input = this.input(0, ctx);
     try {
       for (let b = await input.next(); b; b = await input.next()) {

@@ -20,8 +20,7 @@ import { BaseOperator, closeAll, list } from '../run.js';
 import { type Accumulator, makeAccumulator } from './accumulators.js';
 import { chunks, UNORDERED } from './common.js';
 import { batchFrom, concatAll, gather } from './gather.js';
-import { hashRows } from './hash.js';
-import { KeyTable } from './key-table.js';
+import { groupTable, type GroupTable } from './key-table.js';
 import { sortIndices } from './sort-keys.js';
 
 const I32 = new Int32();
@@ -31,7 +30,7 @@ interface AggState {
   readonly args: readonly CompiledScalar[];
   readonly filter: ReturnType<typeof compilePredicate> | null;
   readonly acc: Accumulator;
-  readonly distinct: { table: KeyTable; seen: Uint8Array } | null;
+  readonly distinct: { table: GroupTable; seen: Uint8Array } | null;
   readonly order: { keys: readonly CompiledScalar[]; gids: Int32Array[]; args: Data[][]; keyData: Data[][] } | null;
 }
 
@@ -71,7 +70,7 @@ export class HashAggregateOp extends BaseOperator {
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
     const inSchema = this.children[0]!.schema;
     const groupExprs = this.groups.map((g) => compileScalar(g.expr, inSchema));
-    const table = groupExprs.length ? new KeyTable(groupExprs.map((g) => g.type), true) : null;
+    const table = groupExprs.length ? groupTable(groupExprs.map((g) => g.type), true) : null;
     const pre = this.prefilter ? compilePredicate(this.prefilter, inSchema) : null;
     const states: AggState[] = this.aggs.map((call) => {
       const args = call.args.map((a) => compileScalar(a, inSchema));
@@ -80,7 +79,7 @@ export class HashAggregateOp extends BaseOperator {
         args,
         filter: call.filter ? compilePredicate(call.filter, inSchema) : null,
         acc: makeAccumulator(call.fn, args.map((a) => a.type), physicalType(call.type)),
-        distinct: call.distinct ? { table: new KeyTable([I32, ...args.map((a) => a.type)], true), seen: new Uint8Array(1024) } : null,
+        distinct: call.distinct ? { table: groupTable([I32, ...args.map((a) => a.type)], true), seen: new Uint8Array(1024) } : null,
         order: call.orderBy.length ? { keys: call.orderBy.map((k) => compileScalar(k.expr, inSchema)), gids: [], args: [], keyData: [] } : null,
       };
     });
@@ -96,7 +95,7 @@ export class HashAggregateOp extends BaseOperator {
         if (sel) gids.fill(-1);
         if (table) {
           const keys = groupExprs.map((g) => g.evaluate(cols, n));
-          table.insert(keys, hashRows(keys, n), n, gids, sel ?? undefined);
+          table.insert(keys, n, gids, sel ?? undefined);
         } else if (sel) for (const i of sel) gids[i] = 0;
         const count = table ? table.size : 1;
         this.hold(count + n);
@@ -139,13 +138,13 @@ export class HashAggregateOp extends BaseOperator {
   }
 
   /** Group ids with -1 for rows whose (group, arguments) already occurred. */
-  private firstOfDistinct(d: { table: KeyTable; seen: Uint8Array }, g: Int32Array, args: readonly Col[], n: number): Int32Array {
+  private firstOfDistinct(d: { table: GroupTable; seen: Uint8Array }, g: Int32Array, args: readonly Col[], n: number): Int32Array {
     const gcol = flatCol(I32, n, g, null);
     const keys = [gcol, ...args];
     const ids = new Int32Array(n).fill(-1);
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (g[i]! >= 0) rows.push(i);
-    d.table.insert(keys, hashRows(keys, n), n, ids, Uint32Array.from(rows));
+    d.table.insert(keys, n, ids, Uint32Array.from(rows));
     if (d.seen.length < d.table.size) {
       const s = new Uint8Array(Math.max(d.table.size, d.seen.length * 2));
       s.set(d.seen);

@@ -17,9 +17,8 @@ import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
 import { UNORDERED } from './common.js';
 import { concatBatches } from './gather.js';
-import { hashRows } from './hash.js';
 import { JoinCore, Pairs } from './join-core.js';
-import { KeyTable } from './key-table.js';
+import { groupTable } from './key-table.js';
 
 export interface HashJoinSpec {
   readonly type: Exclude<JoinType, 'cross' | 'asof'>;
@@ -78,9 +77,10 @@ export class HashJoinOp extends BaseOperator {
       const build = parts.length ? concatBatches(rightOp.schema, parts) : null;
       const rightKeyExprs = this.spec.on.map((k) => compileScalar(k.right, rightOp.schema));
       const rightKeys: Col[] = build ? rightKeyExprs.map((k) => k.evaluate(build.data.children, rows)) : [];
-      const table = new KeyTable(rightKeyExprs.map((k) => k.type), false);
+      const table = groupTable(rightKeyExprs.map((k) => k.type), false);
       const gid = new Int32Array(rows);
-      if (rows) table.insert(rightKeys, hashRows(rightKeys, rows), rows, gid);
+      if (rows) table.insert(rightKeys, rows, gid);
+      table.freeze();
       const starts = new Int32Array(table.size + 1);
       for (let r = 0; r < rows; r++) if (gid[r]! >= 0) starts[gid[r]! + 1]!++;
       for (let g = 0; g < table.size; g++) starts[g + 1]! += starts[g]!;
@@ -107,18 +107,13 @@ export class HashJoinOp extends BaseOperator {
         core.startLeft(b);
         const keys = leftKeyExprs.map((k) => k.evaluate(b.data.children, n));
         const found = new Int32Array(n);
-        table.lookup(keys, hashRows(keys, n), n, found);
-        for (let i = 0; i < n; i++) {
-          const g = found[i]!;
-          if (g < 0) continue;
-          for (let k = starts[g]!, e = starts[g + 1]!; k < e; k++) pairs.push(i, groupRows[k]!);
-          if (pairs.length >= chunk) {
-            const out = core.consume(...pairs.take());
-            if (out) yield out;
-          }
+        table.lookup(keys, n, found);
+        for (let from = 0; from < n; ) {
+          const [to, li, ri] = probe(found, starts, groupRows, from, n, chunk);
+          from = to;
+          const out = core.consume(li, ri);
+          if (out) yield out;
         }
-        const out = core.consume(...pairs.take());
-        if (out) yield out;
         if (t === 'mark' && rows > 0) this.markUnknowns(core, keys, rightKeys, n, rows, nullRows, pairs);
         const rest = core.finishLeft();
         if (rest) yield rest;
@@ -140,6 +135,29 @@ export class HashJoinOp extends BaseOperator {
     }
     core.considerUnknown(...pairs.take(), keys, rightKeys);
   }
+}
+
+/**
+ * Candidate pairs of probe rows [from, …): stops after the row at which `chunk` pairs are
+ * reached. Returns the next row and the pairs (left row, right row).
+ */
+function probe(found: Int32Array, starts: Int32Array, groupRows: Uint32Array, from: number, n: number, chunk: number): [number, Uint32Array, Uint32Array] {
+  let total = 0, to = from;
+  for (; to < n && total < chunk; to++) {
+    const g = found[to]!;
+    if (g >= 0) total += starts[g + 1]! - starts[g]!;
+  }
+  const li = new Uint32Array(total), ri = new Uint32Array(total);
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    const g = found[i]!;
+    if (g < 0) continue;
+    for (let r = starts[g]!, e = starts[g + 1]!; r < e; r++) {
+      li[k] = i;
+      ri[k++] = groupRows[r]!;
+    }
+  }
+  return [to, li, ri];
 }
 
 /** Zero-row columns of a schema. */

@@ -9,13 +9,14 @@
  * NULLs: with `nullsEqual` (grouping) NULL is one key; without it (join keys) a row with a
  * NULL key column is never inserted or found (group -1).
  */
-import type { Data, DataType } from 'apache-arrow';
+import { type Data, type DataType, Type } from 'apache-arrow';
 
 import { bytesFor, getBit } from '../expr/bits.js';
 import { type Col, constCol, flatCol, toData, valueAt } from '../expr/col.js';
 import { arrayTypeOf, rowWriter } from '../expr/kernel.js';
 import { encodeUtf8 } from '../expr/utf8.js';
-import { canonicalKey, type KeyKind, keyKind } from './hash.js';
+import { canonicalKey, hashRows, type KeyKind, keyKind } from './hash.js';
+import { IntKeyTable } from './int-key-table.js';
 
 interface Store {
   bind(c: Col): void;
@@ -291,7 +292,8 @@ export class KeyTable {
    * Group ids of rows (all rows, or the rows of `rows`) into `out[i]` (indexed by row); new keys
    * are inserted. Rows with a NULL key get -1 unless nullsEqual.
    */
-  insert(cols: readonly Col[], hashes: Int32Array, n: number, out: Int32Array, rows?: Uint32Array): void {
+  insert(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
+    const hashes = hashRows(cols, n);
     this.bind(cols);
     const count = rows ? rows.length : n;
     const fast = this.single !== null && !cols[0]!.isConst && cols[0]!.validity === null;
@@ -338,7 +340,8 @@ export class KeyTable {
   }
 
   /** Group ids of rows, -1 where the key is absent (or NULL without nullsEqual). */
-  lookup(cols: readonly Col[], hashes: Int32Array, n: number, out: Int32Array): void {
+  lookup(cols: readonly Col[], n: number, out: Int32Array): void {
+    const hashes = hashRows(cols, n);
     this.bind(cols);
     const fast = this.single !== null && !cols[0]!.isConst && cols[0]!.validity === null;
     const fv = fast ? (cols[0]!.values as unknown as ArrayLike<number>) : null;
@@ -365,6 +368,9 @@ export class KeyTable {
     }
   }
 
+  /** End of inserts (IntKeyTable may switch to direct lookups; nothing to do here). */
+  freeze(): void {}
+
   /** The stored distinct keys of column k (group order) as Arrow Data. */
   keyData(k: number): Data {
     return toData(this.keyCol(k));
@@ -374,4 +380,18 @@ export class KeyTable {
     if (this.size === 0) return constCol(this.types[k]!, null, 0);
     return this.stores[k]!.column(this.size);
   }
+}
+
+/** A hash table of distinct keys: the Int32 specialisation for one small-integer key, else the general one. */
+export type GroupTable = KeyTable | IntKeyTable;
+
+export function groupTable(types: readonly DataType[], nullsEqual: boolean): GroupTable {
+  const t = types[0];
+  if (types.length === 1 && t) {
+    const w = (t as unknown as { bitWidth?: number }).bitWidth;
+    const signed = (t as unknown as { isSigned?: boolean }).isSigned;
+    const small = (t.typeId === Type.Int && w !== undefined && (w < 32 || (w === 32 && signed))) || (t.typeId === Type.Date && (t as unknown as { unit: number }).unit === 0);
+    if (small) return new IntKeyTable(t, nullsEqual);
+  }
+  return new KeyTable(types, nullsEqual);
 }

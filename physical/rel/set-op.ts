@@ -18,8 +18,7 @@ import { BaseOperator, closeAll } from '../run.js';
 import { UNORDERED, withSchema } from './common.js';
 import { newRows } from './distinct.js';
 import { gatherBatch } from './gather.js';
-import { hashRows } from './hash.js';
-import { KeyTable } from './key-table.js';
+import { groupTable } from './key-table.js';
 
 export class SetOpOp extends BaseOperator {
   readonly name = 'SetOp';
@@ -52,7 +51,7 @@ export class SetOpOp extends BaseOperator {
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
     const left = this.input(0, ctx), right = this.input(1, ctx);
-    const table = new KeyTable(this.schema.fields.map((f) => f.type), true);
+    const table = groupTable(this.schema.fields.map((f) => f.type), true);
     try {
       if (this.op === 'union') {
         for (const inp of [left, right]) {
@@ -78,7 +77,7 @@ export class SetOpOp extends BaseOperator {
         if (n === 0) continue;
         const cols = b.data.children.map(inputCol);
         const ids = new Int32Array(n);
-        table.insert(cols, hashRows(cols, n), n, ids);
+        table.insert(cols, n, ids);
         if (table.size > rightCount.length) rightCount = grow(rightCount, table.size);
         for (let i = 0; i < n; i++) rightCount[ids[i]!]!++;
         this.hold(table.size);
@@ -90,7 +89,7 @@ export class SetOpOp extends BaseOperator {
         if (n === 0) continue;
         const cols = b.data.children.map(inputCol);
         const ids = new Int32Array(n);
-        table.insert(cols, hashRows(cols, n), n, ids);
+        table.insert(cols, n, ids);
         if (table.size > leftCount.length) leftCount = grow(leftCount, table.size);
         if (table.size > rightCount.length) rightCount = grow(rightCount, table.size);
         this.hold(table.size + n);
