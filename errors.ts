@@ -53,6 +53,15 @@ export const ERROR_CODES = {
   'cardinality-violation': 'A scalar subquery (single join) returned more than one row for a row.',
   'sql-lex': 'SQL text has characters that form no token: a stray character, or a string, quoted name or comment that is never closed.',
   'sql-syntax': 'SQL text does not follow the grammar; the message says what was expected where (line:column, caret excerpt, "did you mean").',
+  'sql-unknown-table': 'A SQL statement names a table, dataset, collection or CTE that does not exist (with "did you mean" when a name is close).',
+  'sql-unknown-column': 'A SQL expression names a column that no table in scope has (with "did you mean" when a name is close).',
+  'sql-unknown-function': 'A SQL expression calls a function that does not exist (with "did you mean" when a name is close).',
+  'sql-ambiguous': 'A SQL column name matches columns of several tables in scope: qualify it.',
+  'sql-type-mismatch': 'A SQL expression combines types that have no common type, or passes a function arguments it cannot take.',
+  'sql-group-by': 'A column is used outside an aggregate in a grouped query without appearing in GROUP BY (or an aggregate is used where none is allowed).',
+  'sql-invalid': 'A SQL statement is well-formed but meaningless: a wrong number of columns or values, a misplaced clause, a bad ordinal, a missing parameter.',
+  'sql-unsupported': 'Valid SQL that gyre does not run yet (e.g. a correlated subquery shape the binder cannot decorrelate); the message names the construct.',
+  'sql-constraint': 'Written rows break a declared constraint (a NULL in a NOT NULL column).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

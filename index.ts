@@ -38,3 +38,18 @@ export type { PhysicalOperator, Ordering, ExecContext, OperatorMetrics } from '.
 // DuckDB interop (issue 8): table.toDuckDB, scan.toDuckDB, db.fromDuckDB and these; DuckDB's client loads on first use.
 export { toDuckDB, fromDuckDB, arrowSource } from './storage/duckdb/api.js';
 export type { DuckDBExport, DuckDBBatches, ToDuckDBOptions, FromDuckDBOptions, DuckDBSource, TableViewScan, ViewScan } from './storage/duckdb/index.js';
+// SQL (issue 7): `db.sql(text, params)` → SqlResult (toArrow, toRecordBatches, rows, schema). See README "SQL".
+import { Database as CatalogDatabase } from './storage/tables/catalog.js';
+import { sql } from './sql.js';
+import type { SqlResult } from './parser/bind/result.js';
+CatalogDatabase.registerFrontEnd(sql);
+declare module './storage/tables/catalog.js' {
+  interface Database {
+    /** Runs SQL statements (`;`-separated); resolves to the last one's result. Parameters `$1`/`?` are bound, never spliced. */
+    sql(text: string, params?: readonly unknown[]): Promise<SqlResult>;
+  }
+}
+export { sql };
+export { SqlResult } from './parser/bind/result.js';
+export type { RunOptions as SqlRunOptions, StatementKind } from './parser/bind/result.js';
+export { parseSql } from './parser/parse.js';

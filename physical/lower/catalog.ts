@@ -1,20 +1,22 @@
 /**
  * The LowerContext for catalog tables: `openTable` reads through storage (TableScanOp) and
  * applies the filters exactly on top; conjuncts `key op constant` on the table's key columns
- * also go to storage as key ranges. Collection scans are wired by the collection planner; until
- * then they fail with a clear 'internal' PlanError.
+ * also go to storage as key ranges. Collection scans run through the collection planner
+ * (lower/collection-scan.ts) when the table source is a Database.
  */
 import { type DataType, type Schema, Type } from 'apache-arrow';
 
 import { PlanError } from '../../errors.js';
 import type { Scalar, TableRef } from '../../logical/plan.js';
 import { conjuncts } from '../../logical/tree.js';
+import type { Database } from '../../storage/tables/catalog.js';
 import type { Table } from '../../storage/tables/table.js';
 import type { Snapshot } from '../../storage/tables/snapshot.js';
 import type { CompareOp, Literal, Predicate } from '../../storage/vortex/predicate.js';
 import type { PhysicalOperator } from '../operator.js';
 import { physicalSchema } from '../rel/common.js';
 import { TableScanOp } from '../rel/table-scan.js';
+import { collectionScanOf } from './collection-scan.js';
 import { withFilters } from './leaves.js';
 import type { CollectionScanNode, LowerContext } from './types.js';
 
@@ -65,6 +67,8 @@ export interface CatalogContextOptions {
   readonly collectionScan?: (node: CollectionScanNode) => PhysicalOperator;
 }
 
+const isDatabase = (t: TableSource): t is Database => typeof (t as Partial<Database>).datasetStorage === 'function';
+
 /** Lowering context over a catalog. */
 export function catalogContext(tables: TableSource, opts: CatalogContextOptions = {}): LowerContext {
   return {
@@ -86,7 +90,9 @@ export function catalogContext(tables: TableSource, opts: CatalogContextOptions 
     collectionScan:
       opts.collectionScan ??
       ((node) => {
-        throw new PlanError('internal', `collection scans are not wired into relational lowering yet (dataset ${node.dataset}): the collection planner lowers them`);
+        // A Database (it has datasets) runs collection scans through the collection planner.
+        if (isDatabase(tables)) return collectionScanOf(tables)(node);
+        throw new PlanError('internal', `collection scans need a Database as the table source (dataset ${node.dataset})`);
       }),
   };
 }

@@ -96,8 +96,26 @@ function keyFieldsOf(k: KeySchemaInput): Field[] {
   return Object.entries(k as Record<string, DataType>).map(([name, type]) => new Field(name, type, false));
 }
 
+/**
+ * A query front end's entry point, installed on every Database by the root module (storage
+ * cannot import the parser): index.ts registers SQL, so `db.sql(text, params)` works after
+ * `import { open } from 'gyre'`.
+ */
+export type FrontEnd = (db: Database, text: string, params?: readonly unknown[]) => Promise<unknown>;
+
 /** A catalog of tables in one object store. */
 export class Database {
+  /** Installs `db.sql(text, params)` (see FrontEnd). */
+  static registerFrontEnd(fn: FrontEnd): void {
+    Object.defineProperty(Database.prototype, 'sql', {
+      value: function sql(this: Database, text: string, params?: readonly unknown[]): Promise<unknown> {
+        return fn(this, text, params);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+
   private readonly log: VersionLog;
   private readonly tables = new Map<string, Promise<Table>>();
 
