@@ -16,9 +16,35 @@ import { decimalBytes } from './write-vector.js';
 
 type Vec = duckdb.Vector;
 
+/**
+ * Buffers for the copies out of DuckDB, cut from 1 MiB slabs (8-byte aligned, zeroed, never
+ * reused): a result then makes a few large allocations instead of several per chunk, which keeps
+ * the garbage collector's external-memory pressure low. A batch keeps its slab alive.
+ */
+const SLAB = 1 << 20;
+let slab = new ArrayBuffer(0);
+let used = 0;
+function alloc(bytes: number): Uint8Array {
+  const need = (bytes + 7) & ~7;
+  if (need > SLAB >> 2) return new Uint8Array(bytes);
+  if (used + need > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB);
+    used = 0;
+  }
+  const out = new Uint8Array(slab, used, bytes);
+  used += need;
+  return out;
+}
+
+/** `n` elements of a typed array, from the slabs. */
+function allocOf<T>(Ctor: new (b: ArrayBuffer, o: number, n: number) => T, bytesPer: number, n: number): T {
+  const u = alloc(n * bytesPer);
+  return new Ctor(u.buffer as ArrayBuffer, u.byteOffset, n);
+}
+
 /** A copy of the first `bytes` bytes of the vector's data (8-byte aligned). */
 function dataCopy(vec: Vec, bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
+  const out = alloc(bytes);
   if (bytes > 0) out.set(duckdb.vector_get_data(vec, bytes).subarray(0, bytes));
   return out;
 }
@@ -33,7 +59,7 @@ function readValidity(vec: Vec, n: number): Validity {
   const words = duckdb.vector_get_validity(vec, Math.ceil(n / 64) * 8);
   if (!words) return { bits: null, nullCount: 0 };
   const bytes = (n + 7) >> 3;
-  const bits = new Uint8Array(bytes);
+  const bits = alloc(bytes);
   bits.set(words.subarray(0, bytes));
   if (n & 7) bits[bytes - 1]! &= (1 << (n & 7)) - 1;
   let valid = 0;
@@ -47,6 +73,8 @@ const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
   for (let x = b; x; x >>= 1) c += x & 1;
   return c;
 });
+
+const words32 = (u: Uint8Array): Uint32Array => new Uint32Array(u.buffer as ArrayBuffer, u.byteOffset, u.byteLength >> 2);
 
 const isValid = (bits: Uint8Array | null, i: number): boolean => !bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1;
 
@@ -81,23 +109,23 @@ export function readVector(vec: Vec, type: DuckDBType, n: number, column: string
   if (width !== undefined) {
     const raw = dataCopy(vec, n * width);
     const Ctor = (arrow as unknown as { ArrayType: new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView }).ArrayType;
-    return makeData({ ...base, data: new Ctor(raw.buffer as ArrayBuffer, 0, n) } as never);
+    return makeData({ ...base, data: new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n) } as never);
   }
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN: {
       const raw = duckdb.vector_get_data(vec, n);
-      const out = new Uint8Array((n + 7) >> 3);
+      const out = alloc((n + 7) >> 3);
       for (let i = 0; i < n; i++) if (raw[i]) out[i >> 3]! |= 1 << (i & 7);
       return makeData({ ...base, data: out } as never);
     }
     case DuckDBTypeId.HUGEINT:
-      return makeData({ ...base, data: new Uint32Array(dataCopy(vec, n * 16).buffer, 0, 4 * n) } as never);
+      return makeData({ ...base, data: words32(dataCopy(vec, n * 16)) } as never);
     case DuckDBTypeId.DECIMAL: {
       const bytes = decimalBytes(type.width);
       const raw = dataCopy(vec, n * bytes);
-      if (bytes === 16) return makeData({ ...base, data: new Uint32Array(raw.buffer, 0, 4 * n) } as never);
-      const out = new Uint32Array(4 * n);
-      const src = bytes === 8 ? new Int32Array(raw.buffer, 0, 2 * n) : bytes === 4 ? new Int32Array(raw.buffer, 0, n) : new Int16Array(raw.buffer, 0, n);
+      if (bytes === 16) return makeData({ ...base, data: words32(raw) } as never);
+      const out = allocOf(Uint32Array, 4, 4 * n);
+      const src = bytes === 2 ? new Int16Array(raw.buffer, raw.byteOffset, n) : new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
       for (let i = 0; i < n; i++) {
         const lo = bytes === 8 ? src[2 * i]! : src[i]!;
         const hi = bytes === 8 ? src[2 * i + 1]! : lo >> 31;
@@ -114,11 +142,12 @@ export function readVector(vec: Vec, type: DuckDBType, n: number, column: string
       return readStrings(vec, base, bits, n);
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.MAP: {
-      const entries = new BigUint64Array(dataCopy(vec, n * 16).buffer);
+      const raw = dataCopy(vec, n * 16);
+      const entries = new BigUint64Array(raw.buffer as ArrayBuffer, raw.byteOffset, 2 * n);
       const size = duckdb.list_vector_get_size(vec);
       const childType = type.typeId === DuckDBTypeId.LIST ? type.valueType : STRUCT({ key: type.keyType, value: type.valueType });
       let child = readVector(duckdb.list_vector_get_child(vec), childType, size, `${column}[]`);
-      const offs = new Int32Array(n + 1);
+      const offs = allocOf(Int32Array, 4, n + 1);
       let contiguous = true;
       for (let i = 0; i < n; i++) {
         const len = isValid(bits, i) ? Number(entries[2 * i + 1]) : 0;
@@ -155,14 +184,14 @@ export function readVector(vec: Vec, type: DuckDBType, n: number, column: string
 function readStrings(vec: Vec, base: object, bits: Uint8Array | null, n: number): Data {
   const slots = duckdb.vector_get_data(vec, n * 16);
   const dv = new DataView(slots.buffer, slots.byteOffset, n * 16);
-  const offs = new Int32Array(n + 1);
+  const offs = allocOf(Int32Array, 4, n + 1);
   const long: number[] = [];
   for (let i = 0; i < n; i++) {
     const len = isValid(bits, i) ? dv.getUint32(16 * i, true) : 0;
     if (len > 12) long.push(i);
     offs[i + 1] = offs[i]! + len;
   }
-  const out = new Uint8Array(offs[n]!);
+  const out = alloc(offs[n]!);
   for (let i = 0; i < n; i++) {
     const at = offs[i]!, len = offs[i + 1]! - at;
     if (len > 0 && len <= 12) for (let k = 0, o = 16 * i + 4; k < len; k++, o++) out[at + k] = slots[o]!;
