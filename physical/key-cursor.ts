@@ -16,6 +16,9 @@ import type { ChildInput } from './run.js';
 
 const EMPTY: KeyBlock = { bytes: new Uint8Array(0), offsets: null, width: 1, length: 0 };
 
+/** Encoded keys by the data of their first key column (see KeyCursor.encodeChecked). */
+const encoded = new WeakMap<Data, { sig: string; cols: Data[]; keys: KeyBlock; checked: 'strict' | 'grouped' }[]>();
+
 export interface KeyCursorOptions {
   /** Operator name and input role, for error messages ("Zip", "right"). */
   readonly op: string;
@@ -78,8 +81,8 @@ export class KeyCursor {
         return false;
       }
       if (b.numRows === 0) continue;
-      const keys = this.codec.encode(this.fields.map((f) => columnOf(b, f.name, this.opts.op)));
-      this.check(keys);
+      const cols = this.fields.map((f) => columnOf(b, f.name, this.opts.op));
+      const keys = this.encodeChecked(cols);
       this.batch = b;
       this.keys = keys;
       this.row = 0;
@@ -108,12 +111,47 @@ export class KeyCursor {
     return keyAt(this.keys, this.row);
   }
 
+  /**
+   * The encoded keys of key columns `cols`, order-checked. A batch's key columns usually travel
+   * unchanged through several operators (scan → joins → project), so the encoding and the
+   * in-batch order check are remembered per column data and codec, and done once.
+   */
+  private encodeChecked(cols: readonly Data[]): KeyBlock {
+    const sig = this.signature;
+    const strict = this.opts.strict;
+    const entries = encoded.get(cols[0]!);
+    const hit = entries?.find((e) => e.sig === sig && e.cols.length === cols.length && e.cols.every((d, i) => d === cols[i]));
+    if (hit && (hit.checked === 'strict' || (hit.checked === 'grouped' && !strict))) {
+      this.checkBoundary(hit.keys);
+      return hit.keys;
+    }
+    const keys = hit?.keys ?? this.codec.encode(cols);
+    this.check(keys);
+    if (hit) hit.checked = strict ? 'strict' : hit.checked;
+    else {
+      const list = entries ?? [];
+      if (list.length >= 4) list.shift();
+      list.push({ sig, cols: [...cols], keys, checked: strict ? 'strict' : 'grouped' });
+      if (!entries) encoded.set(cols[0]!, list);
+    }
+    return keys;
+  }
+
+  private get signature(): string {
+    return (this.sig ??= this.fields.map((f) => String(f.type)).join('|'));
+  }
+
+  private sig: string | undefined;
+
+  private checkBoundary(keys: KeyBlock): void {
+    if (this.last === null) return;
+    const c = compareKeyTo(keys, 0, this.last);
+    if (c < 0 || (this.opts.strict && c === 0)) this.unsorted(this.last, keyAt(keys, 0));
+  }
+
   private check(keys: KeyBlock): void {
     const strict = this.opts.strict;
-    if (this.last !== null) {
-      const c = compareKeyTo(keys, 0, this.last);
-      if (c < 0 || (strict && c === 0)) this.unsorted(this.last, keyAt(keys, 0));
-    }
+    this.checkBoundary(keys);
     for (let i = 1; i < keys.length; i++) {
       const c = compareKeys(keys, i - 1, keys, i);
       if (c > 0 || (strict && c === 0)) this.unsorted(keyAt(keys, i - 1), keyAt(keys, i));
