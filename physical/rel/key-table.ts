@@ -17,6 +17,7 @@ import { arrayTypeOf, rowWriter } from '../expr/kernel.js';
 import { encodeUtf8 } from '../expr/utf8.js';
 import { canonicalKey, hashRows, type KeyKind, keyKind } from './hash.js';
 import { IntKeyTable } from './int-key-table.js';
+import { codable, TupleKeyTable } from './tuple-key-table.js';
 
 interface Store {
   bind(c: Col): void;
@@ -252,6 +253,8 @@ export class KeyTable {
   private groupHash = new Int32Array(32);
   private readonly stores: Store[];
   private readonly single: NumStore | null;
+  /** Integer-coded keys while every batch's keys have codes (tuple-key-table.ts). */
+  private tuple: TupleKeyTable | null;
 
   constructor(
     readonly types: readonly DataType[],
@@ -259,6 +262,32 @@ export class KeyTable {
   ) {
     this.stores = types.map((t) => storeFor(keyKind({ type: t }), t));
     this.single = this.stores.length === 1 && this.stores[0] instanceof NumStore ? this.stores[0] : null;
+    const coded = types.length > 0 && types.every(codable) && (types.length > 1 || types[0]!.typeId === Type.Utf8 || types[0]!.typeId === Type.Bool);
+    this.tuple = coded ? new TupleKeyTable(types, nullsEqual) : null;
+  }
+
+  /** Moves the tuple table's groups (in order, so ids stay) into the general stores. */
+  private generalize(): void {
+    const t = this.tuple!;
+    this.tuple = null;
+    const cols = t.keyCols();
+    const ids = new Int32Array(t.size);
+    this.size = 0;
+    if (t.size) this.insert(cols, t.size, ids);
+  }
+
+  /** The coded path: true when it handled the batch. */
+  private viaTuple(cols: readonly Col[], n: number, out: Int32Array, rows: Uint32Array | undefined, insert: boolean): boolean {
+    const t = this.tuple;
+    if (!t) return false;
+    const cs = t.codesOf(cols, n);
+    if (!cs) {
+      this.generalize();
+      return false;
+    }
+    t.insertCodes(cs, n, out, rows, insert);
+    this.size = t.size;
+    return true;
   }
 
   private bind(cols: readonly Col[]): void {
@@ -293,6 +322,7 @@ export class KeyTable {
    * are inserted. Rows with a NULL key get -1 unless nullsEqual.
    */
   insert(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
+    if (this.viaTuple(cols, n, out, rows, true)) return;
     const hashes = hashRows(cols, n);
     this.bind(cols);
     const count = rows ? rows.length : n;
@@ -341,6 +371,7 @@ export class KeyTable {
 
   /** Group ids of rows, -1 where the key is absent (or NULL without nullsEqual). */
   lookup(cols: readonly Col[], n: number, out: Int32Array): void {
+    if (this.viaTuple(cols, n, out, undefined, false)) return;
     const hashes = hashRows(cols, n);
     this.bind(cols);
     const fast = this.single !== null && !cols[0]!.isConst && cols[0]!.validity === null;
@@ -377,6 +408,7 @@ export class KeyTable {
   }
 
   keyCol(k: number): Col {
+    if (this.tuple) return this.tuple.keyCol(k);
     if (this.size === 0) return constCol(this.types[k]!, null, 0);
     return this.stores[k]!.column(this.size);
   }
