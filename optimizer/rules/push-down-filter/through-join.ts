@@ -25,7 +25,9 @@
  *    null-supplying side makes LEFT/RIGHT inner and FULL left, right or inner.
  *  - A conjunct on one equi-key column (plain columns, same non-float type) that filters one
  *    side is copied, renamed, to the other side when rows failing it cannot match a kept row:
- *    left → right for inner, left and semi joins, right → left for inner and right joins.
+ *    left → right for inner, left and semi joins, right → left for inner and right joins
+ *    (not for mark joins: a right row with a NULL key makes unmatched marks NULL, so removing
+ *    it would turn NULL into FALSE; not for anti joins, by caution).
  *
  * Not legal (stays above): a conjunct on the null-supplying side that does not reject its
  * nulls (e.g. `x IS NULL`, `coalesce(x, 0) = 0` over a LEFT join's right side); anything over
@@ -34,10 +36,11 @@
  *
  * The ON condition (`pushJoinCondition`): residual conjuncts on one side filter that side
  * where the join type allows — inner: both; left/single: right; right: left; semi: both;
- * anti: right — and `l = r` residual equalities become keys (not for mark and asof joins).
- * A left join's ON conjunct on left columns must stay: failing it keeps the row,
- * NULL-extended. A mark join's condition stays whole: a right row whose condition is NULL
- * makes the mark NULL, so filtering those rows out early would turn NULL marks into false.
+ * anti/mark: right — and `l = r` residual equalities become keys. A left join's ON conjunct on
+ * left columns must stay: failing it keeps the row, NULL-extended. A mark join's residual
+ * equalities never become keys: a NULL key comparison makes the mark NULL (SQL's IN), a NULL
+ * residual does not (a right row only counts when its residual is TRUE, so filtering the right
+ * side by a residual conjunct is legal). No ON rewrites for asof joins.
  */
 import { isFloat, sameType } from '../../../logical/functions.js';
 import type { JoinType, Scalar } from '../../../logical/plan.js';
@@ -61,7 +64,7 @@ const WHERE_SIDES: Record<JoinType, { left: boolean; right: boolean }> = {
 const ON_SIDES: Record<JoinType, { left: boolean; right: boolean }> = {
   inner: { left: true, right: true }, cross: { left: false, right: false },
   left: { left: false, right: true }, single: { left: false, right: true }, right: { left: true, right: false },
-  semi: { left: true, right: true }, anti: { left: false, right: true }, mark: { left: false, right: false },
+  semi: { left: true, right: true }, anti: { left: false, right: true }, mark: { left: false, right: true },
   full: { left: false, right: false }, asof: { left: false, right: false },
 };
 
