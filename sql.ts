@@ -75,9 +75,16 @@ export function sqlHost(db: Database): SqlHost {
     try {
       return await db.table(path.join('.'));
     } catch (e) {
-      if (notFound(e)) return undefined;
-      throw e;
+      if (!notFound(e)) throw e;
     }
+    // Names compare case-insensitively (as in DuckDB).
+    const want = path.map((p) => p.toLowerCase());
+    const hit = (await db.listTables()).find((t) => {
+      const parts = [t.project, t.dataset, t.name].map((p) => p.toLowerCase());
+      const tail = parts.slice(3 - want.length);
+      return tail.every((p, i) => p === want[i]) && (want.length === 3 || (want.length === 2 ? t.project === 'default' : t.project === 'default' && t.dataset === 'default'));
+    });
+    return hit ? db.table(hit.identifier) : undefined;
   };
 
   const loadTable = async (path: readonly string[], asof: AsOfValue): Promise<CatalogTable | undefined> => {

@@ -9,7 +9,8 @@
  */
 import { Type } from 'apache-arrow';
 
-import { isAggregateFunction, isScalarFunction, T } from '../../logical/functions.js';
+import { EngineError } from '../../errors.js';
+import { isAggregateFunction, isScalarFunction, listType, T } from '../../logical/functions.js';
 import type { Scalar } from '../../logical/plan.js';
 import { and, call, caseWhen, cast, inList, lit, not } from '../../logical/plan-build.js';
 import type * as Ast from '../ast.js';
@@ -62,7 +63,8 @@ function bindNode(env: ExprEnv, e: Ast.Expr): Scalar {
     case 'interval':
       return lit(parseInterval(e.value, e.unit), T.interval);
     case 'array':
-      return call('list_value', e.elements.map(sub));
+      // `[]` has no element type yet: NULL elements convert to any list type.
+      return e.elements.length === 0 ? lit([], listType(T.null)) : call('list_value', e.elements.map(sub));
     case 'parameter':
       return parameter(env.ctx, e.index, e.span);
     case 'unary':
@@ -98,8 +100,18 @@ function bindNode(env: ExprEnv, e: Ast.Expr): Scalar {
       const whens = e.whens.map((w) => ({ when: operand ? call('=', [operand, sub(w.when)]) : sub(w.when), then: sub(w.then) }));
       return caseWhen(whens, e.else ? sub(e.else) : null);
     }
-    case 'cast':
-      return cast(sub(e.operand), arrowType(e.type), e.try);
+    case 'cast': {
+      const x = sub(e.operand);
+      const t = arrowType(e.type);
+      if (!e.try || x.kind !== 'literal') return cast(x, t, e.try);
+      try {
+        return cast(x, t, true);
+      } catch (err) {
+        // TRY_CAST of a constant that does not convert is NULL (plan-build folds constant casts).
+        if (err instanceof EngineError && (err.code === 'conversion-error' || err.code === 'numeric-overflow')) return lit(null, t);
+        throw err;
+      }
+    }
     case 'call':
       return bindCall(env, e);
     case 'field':

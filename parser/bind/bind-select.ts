@@ -255,8 +255,10 @@ class SelectBinder {
         this.addGroup(s, k.ast ? exprName(k.ast) : 'group');
       }, () => undefined);
     }
+    if (this.opts.open && this.aggregating && this.residual.length > 0) {
+      throw new BindError('sql-unsupported', 'a correlated aggregate subquery whose correlation is not an equality (outer = inner) is not supported', this.sel.where?.span ?? this.sel.span);
+    }
     if (this.opts.open && this.eqs.length > 0) {
-      if (this.residual.length > 0) throw new BindError('sql-unsupported', 'a correlated aggregate subquery with a correlation other than equalities is not supported', this.sel.span);
       if (this.sel.having) throw new BindError('sql-unsupported', 'a correlated aggregate subquery with HAVING is not supported', this.sel.having.span);
       if (gb) throw new BindError('sql-unsupported', 'a correlated subquery with GROUP BY is not supported', gb.span);
       this.eqs = this.eqs.map((e) => ({ outer: e.outer, inner: this.addGroup(e.inner, 'corr') }));

@@ -227,6 +227,12 @@ function toArrowValue(type: DataType, value: unknown): unknown {
     return new Uint32Array([Number(u & 0xffffffffn), Number((u >> 32n) & 0xffffffffn), Number((u >> 64n) & 0xffffffffn), Number((u >> 96n) & 0xffffffffn)]);
   }
   if (type.typeId === Type.Date) return new Date(Number(value) * 86_400_000);
+  if (type.typeId === Type.Interval && (type as unknown as { unit: number }).unit === 2) {
+    // Month-day-nano: Arrow's setter takes the four Int32 words.
+    const v = value as { months: number; days: number; nanoseconds: bigint | number };
+    const ns = BigInt.asUintN(64, BigInt(v.nanoseconds));
+    return new Int32Array([v.months, v.days, Number(ns & 0xffffffffn) | 0, Number(ns >> 32n) | 0]);
+  }
   if (isList(type)) {
     const el = (type as unknown as { children: { type: DataType }[] }).children[0]!.type;
     return (value as unknown[]).map((x) => toArrowValue(el, x));

@@ -442,7 +442,8 @@ class ArgExtreme implements Accumulator {
     const sign = this.max ? 1 : -1;
     for (let i = 0; i < n; i++) {
       const g = groups[i]!;
-      if (g < 0 || !validAt(k, i)) continue;
+      // Rows with a NULL argument or key are skipped (DuckDB's arg_min/arg_max).
+      if (g < 0 || !validAt(k, i) || !validAt(a, i)) continue;
       const key = valueAt(k, i);
       if (!this.seen[g] || sign * compareValues(key, this.keys[g]) > 0) {
         this.keys[g] = key;

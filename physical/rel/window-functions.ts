@@ -104,7 +104,7 @@ export function aggregate(fn: string, rows: readonly (readonly unknown[])[]): un
     case 'arg_min':
     case 'arg_max': {
       let best: readonly unknown[] | null = null;
-      for (const r of rows) if (r[1] !== null && (best === null || (fn === 'arg_max' ? 1 : -1) * compareValues(r[1], best[1]) > 0)) best = r;
+      for (const r of rows) if (r[0] !== null && r[1] !== null && (best === null || (fn === 'arg_max' ? 1 : -1) * compareValues(r[1], best[1]) > 0)) best = r;
       return best ? best[0] : null;
     }
     default:
