@@ -57,6 +57,45 @@ export function compileScalar(s: Scalar, schema: Schema, ctx: KernelContext = de
   };
 }
 
+/**
+ * Compiles several expressions over one input with common subexpressions shared: a subtree
+ * that occurs in several of them (or twice in one) is evaluated once per batch (e.g. TPC-H
+ * Q1's `l_extendedprice * (1 - l_discount)` inside two sums).
+ */
+export function compileScalars(exprs: readonly Scalar[], schema: Schema, ctx: KernelContext = defaultKernelContext()): CompiledScalar[] {
+  const memo = new Map<string, Node>();
+  return exprs.map((s) => {
+    const node = compileNode(s, schema, ctx, memo);
+    return {
+      type: node.type,
+      isConst: node.constant !== undefined,
+      constValue: node.constant?.value ?? null,
+      inputs: [...node.inputs].sort((a, b) => a - b),
+      evaluate: (cols: readonly Data[], n: number) => {
+        const c = node.run(cols, n);
+        return c.length === n ? c : { ...c, length: n };
+      },
+    };
+  });
+}
+
+const structKey = (s: Scalar): string => JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'object' && v !== null && 'typeId' in v ? String(v) : v));
+
+/** A node whose result is kept for the batch it was last run on (shared subexpressions). */
+function cached(node: Node): Node {
+  let lastCols: readonly Data[] | null = null, lastN = -1, last: Col | null = null;
+  return {
+    ...node,
+    run(cols, n) {
+      if (cols === lastCols && n === lastN && last) return last;
+      last = node.run(cols, n);
+      lastCols = cols;
+      lastN = n;
+      return last;
+    },
+  };
+}
+
 /** Evaluates a compiled expression on a batch. */
 export const evaluate = (c: CompiledScalar, batch: RecordBatch): Col => c.evaluate(batch.data.children, batch.numRows);
 
@@ -77,7 +116,19 @@ export function inputCol(d: Data): Col {
   return flatCol(physicalType(d.type), d.length, out, c.validity);
 }
 
-function compileNode(s: Scalar, schema: Schema, ctx: KernelContext): Node {
+function compileNode(s: Scalar, schema: Schema, ctx: KernelContext, memo?: Map<string, Node>): Node {
+  if (!memo || s.kind === 'column' || s.kind === 'literal') return compileFresh(s, schema, ctx, memo);
+  const key = structKey(s);
+  let node = memo.get(key);
+  if (!node) {
+    const fresh = compileFresh(s, schema, ctx, memo);
+    node = fresh.constant !== undefined ? fresh : cached(fresh);
+    memo.set(key, node);
+  }
+  return node;
+}
+
+function compileFresh(s: Scalar, schema: Schema, ctx: KernelContext, memo?: Map<string, Node>): Node {
   switch (s.kind) {
     case 'column': {
       const idx = schema.fields.findIndex((f) => f.name === s.name);
@@ -87,11 +138,11 @@ function compileNode(s: Scalar, schema: Schema, ctx: KernelContext): Node {
     case 'literal':
       return constNode(physicalType(s.type), s.value === null ? null : s.type.typeId === Type.Decimal ? Number(s.value) : s.value);
     case 'cast': {
-      const arg = compileNode(s.arg, schema, ctx);
+      const arg = compileNode(s.arg, schema, ctx, memo);
       return kernelNode(castKernel(arg.type, s.type, s.safe), physicalType(s.type), [arg], true);
     }
     case 'call': {
-      const args = s.args.map((a) => compileNode(a, schema, ctx));
+      const args = s.args.map((a) => compileNode(a, schema, ctx, memo));
       if (s.fn === 'and' || s.fn === 'or') return connectiveNode(s.fn, args, physicalType(s.type), ctx);
       if (s.fn === 'coalesce') return coalesceNode(args, physicalType(s.type));
       const type = physicalType(s.type);
@@ -100,12 +151,12 @@ function compileNode(s: Scalar, schema: Schema, ctx: KernelContext): Node {
       return kernelNode(kernel, type, args, !VOLATILE.has(s.fn));
     }
     case 'in_list': {
-      const arg = compileNode(s.arg, schema, ctx);
-      const list = s.list.map((x) => compileNode(x, schema, ctx));
+      const arg = compileNode(s.arg, schema, ctx, memo);
+      const list = s.list.map((x) => compileNode(x, schema, ctx, memo));
       return kernelNode(inListKernel(physicalType(s.type), arg.type, s.negated), physicalType(s.type), [arg, ...list], true);
     }
     case 'case':
-      return caseNode(s, schema, ctx);
+      return caseNode(s, schema, ctx, memo);
   }
 }
 
@@ -225,11 +276,11 @@ function coalesceNode(args: readonly Node[], type: DataType): Node {
   };
 }
 
-function caseNode(s: Scalar & { kind: 'case' }, schema: Schema, ctx: KernelContext): Node {
+function caseNode(s: Scalar & { kind: 'case' }, schema: Schema, ctx: KernelContext, memo?: Map<string, Node>): Node {
   const type = physicalType(s.type);
-  const whens = s.whens.map((w) => compileNode(w.when, schema, ctx));
-  const thens = s.whens.map((w) => compileNode(w.then, schema, ctx));
-  const otherwise = s.else ? compileNode(s.else, schema, ctx) : constNode(type, null);
+  const whens = s.whens.map((w) => compileNode(w.when, schema, ctx, memo));
+  const thens = s.whens.map((w) => compileNode(w.then, schema, ctx, memo));
+  const otherwise = s.else ? compileNode(s.else, schema, ctx, memo) : constNode(type, null);
   const all = [...whens, ...thens, otherwise];
   // Constant conditions decide at compile time.
   if (whens.every((w) => w.constant !== undefined)) {

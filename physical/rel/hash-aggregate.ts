@@ -13,7 +13,7 @@ import { type Data, type DataType, Int32, type RecordBatch, type Schema } from '
 import { formatAggregate, formatScalar } from '../../logical/display.js';
 import type { AggregateCall, NamedScalar, Scalar } from '../../logical/plan.js';
 import { type Col, flatCol, fromData, toData } from '../expr/col.js';
-import { compilePredicate, compileScalar, type CompiledScalar } from '../expr/compile.js';
+import { compilePredicate, compileScalar, compileScalars, type CompiledScalar } from '../expr/compile.js';
 import { physicalType } from '../expr/kernel.js';
 import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
@@ -69,11 +69,14 @@ export class HashAggregateOp extends BaseOperator {
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
     const inSchema = this.children[0]!.schema;
-    const groupExprs = this.groups.map((g) => compileScalar(g.expr, inSchema));
+    // Group keys and every argument compiled together: shared subexpressions run once per batch.
+    const all = compileScalars([...this.groups.map((g) => g.expr), ...this.aggs.flatMap((a) => a.args)], inSchema);
+    const groupExprs = all.slice(0, this.groups.length);
+    let at = this.groups.length;
     const table = groupExprs.length ? groupTable(groupExprs.map((g) => g.type), true) : null;
     const pre = this.prefilter ? compilePredicate(this.prefilter, inSchema) : null;
     const states: AggState[] = this.aggs.map((call) => {
-      const args = call.args.map((a) => compileScalar(a, inSchema));
+      const args = all.slice(at, (at += call.args.length));
       return {
         call,
         args,
@@ -83,14 +86,22 @@ export class HashAggregateOp extends BaseOperator {
         order: call.orderBy.length ? { keys: call.orderBy.map((k) => compileScalar(k.expr, inSchema)), gids: [], args: [], keyData: [] } : null,
       };
     });
+    const needed = new Set<number>([...all.flatMap((e) => e.inputs), ...states.flatMap((st) => [...(st.filter?.inputs ?? []), ...(st.order?.keys.flatMap((k) => k.inputs) ?? [])])]);
     const input = this.input(0, ctx);
     try {
       for (let b = await input.next(); b; b = await input.next()) {
-        const n = b.numRows;
+        let n = b.numRows;
         if (n === 0) continue;
-        const cols = b.data.children;
-        const sel = pre ? pre.select(cols, n) : null;
+        let cols = b.data.children;
+        let sel = pre ? pre.select(cols, n) : null;
         if (sel && sel.length === 0) continue;
+        if (sel && sel.length < n * 0.3) {
+          // Few rows pass: compute on the gathered rows of the columns used, not on all rows.
+          const rows = sel;
+          cols = cols.map((c, i) => (needed.has(i) ? gather(c, rows) : c));
+          n = rows.length;
+          sel = null;
+        }
         const gids = new Int32Array(n);
         if (sel) gids.fill(-1);
         if (table) {

@@ -24,9 +24,12 @@ export class IntKeyTable {
   private mask = 63;
   private groupKeys = new Int32Array(64);
   private nullGroup = -1;
-  /** After freeze(): group + 1 by key - min, when the keys are dense enough. */
+  /** Insert cache: group + 1 by key - min (keys seen through it; others take the hash path). */
   private direct: Int32Array | null = null;
   private min = 0;
+  /** After freeze(): complete group + 1 by key - frozenMin, when the keys are dense enough. */
+  private frozen: Int32Array | null = null;
+  private frozenMin = 0;
 
   constructor(
     private readonly type: DataType,
@@ -66,9 +69,49 @@ export class IntKeyTable {
     return this.nullGroup;
   }
 
+  private tried = false;
+
+  /** On the first batch: a direct array over twice the batch's key span when that is small. */
+  private setupDirect(v: ArrayLike<number>, n: number): void {
+    this.tried = true;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    const span = hi - lo + 1;
+    if (!(span > 0) || span > 1 << 21) return;
+    const size = Math.max(1024, 2 * span);
+    this.min = lo - Math.floor((size - span) / 2);
+    this.direct = new Int32Array(size);
+  }
+
   /** Group ids of the rows (or of `rows`) into out[row], inserting new keys. */
   insert(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
     const c = cols[0]!;
+    if (!c.isConst && !rows && !c.validity && n > 0) {
+      const v = c.values as unknown as ArrayLike<number>;
+      if (!this.tried) this.setupDirect(v, n);
+      const d = this.direct;
+      if (d) {
+        const min = this.min, span = d.length;
+        let miss: number[] | null = null;
+        for (let i = 0; i < n; i++) {
+          const k = v[i]! - min;
+          const g = k >= 0 && k < span ? d[k]! - 1 : -1;
+          if (g >= 0) out[i] = g;
+          else (miss ??= []).push(i);
+        }
+        if (!miss) return;
+        this.insert(cols, n, out, Uint32Array.from(miss));
+        for (const i of miss) {
+          const k = v[i]! - min;
+          if (k >= 0 && k < span) d[k] = out[i]! + 1;
+        }
+        return;
+      }
+    }
     if (c.isConst) {
       const g = c.value === null ? this.nullId() : this.findOrAdd(Number(c.value));
       if (rows) for (const i of rows) out[i] = g;
@@ -131,16 +174,16 @@ export class IntKeyTable {
     if (!(span > 0) || span > Math.max(4 * this.size, 4096)) return;
     const d = new Int32Array(span);
     for (let g = 0; g < this.size; g++) if (g !== this.nullGroup) d[this.groupKeys[g]! - min] = g + 1;
-    this.direct = d;
-    this.min = min;
+    this.frozen = d;
+    this.frozenMin = min;
   }
 
   /** Group ids of the rows, -1 where absent. */
   lookup(cols: readonly Col[], n: number, out: Int32Array): void {
     const c = cols[0]!;
-    const direct = this.direct;
+    const direct = this.frozen;
     if (direct && !c.isConst) {
-      const v = c.values as unknown as ArrayLike<number>, valid = c.validity, min = this.min, span = direct.length;
+      const v = c.values as unknown as ArrayLike<number>, valid = c.validity, min = this.frozenMin, span = direct.length;
       for (let i = 0; i < n; i++) {
         const k = v[i]! - min;
         out[i] = k >= 0 && k < span ? direct[k]! - 1 : -1;
