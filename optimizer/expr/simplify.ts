@@ -1,14 +1,14 @@
 /**
  * Expression simplification used by the simplify-expressions rule and by the null-rejection
  * test: constant folding (expr/fold.ts), three-valued boolean logic, CASE/COALESCE/CAST/IN on
- * constants. Every rewrite keeps the expression's type and its value on every row, NULL
+ * constants, widening integer casts unwrapped from comparisons with constants. Every rewrite keeps the expression's type and its value on every row, NULL
  * included; the extra rewrites that are only right where NULL and FALSE mean the same (a
  * filter, a join condition, a CASE WHEN condition) are in `simplifyPredicate`.
  *
  * Not done (illegal with NULLs): `x = x → true`, `x AND NOT x → false`, `x OR NOT x → true`,
  * `x AND NULL → false` outside a predicate.
  */
-import type { Schema } from 'apache-arrow';
+import { type DataType, type Schema, Type } from 'apache-arrow';
 
 import { sameType } from '../../logical/functions.js';
 import type { Scalar } from '../../logical/plan.js';
@@ -16,7 +16,7 @@ import * as b from '../../logical/plan-build.js';
 import { changed, transformUp, unchanged } from '../../logical/tree.js';
 import { foldCall } from './fold.js';
 import { boolLit, dedupe, FALSE, isFalseLit, isNullLit, isTrueLit, nullOf, TRUE } from './scalars.js';
-import { compareValues, INVERSE } from './values.js';
+import { compareValues, FLIP, INVERSE } from './values.js';
 
 /** What the simplifier may assume about columns: `nonNull(name)` when the column never holds NULL. */
 export interface SimplifyEnv {
@@ -66,10 +66,38 @@ function simplifyNot(s: Scalar & { kind: 'call' }): Scalar {
   return other ? b.call(other, a.args) : s;
 }
 
+const intRange = (t: DataType): [bigint, bigint] | null => {
+  if (t.typeId !== Type.Int) return null;
+  const { bitWidth: w, isSigned } = t as unknown as { bitWidth: number; isSigned: boolean };
+  return isSigned ? [-(1n << BigInt(w - 1)), (1n << BigInt(w - 1)) - 1n] : [0n, (1n << BigInt(w)) - 1n];
+};
+
+/**
+ * `CAST(x AS wider int) op c` → `x op c'` when the cast only widens an integer and the constant
+ * fits x's type (same answer on every row, NULL included). The binder's implicit casts
+ * otherwise hide `column op constant` from storage's key ranges and zone maps.
+ */
+function unwrapCast(s: Scalar & { kind: 'call' }): Scalar {
+  const [a, c] = s.args as [Scalar, Scalar];
+  const flipped = a.kind === 'literal';
+  const [castSide, litSide] = flipped ? [c, a] : [a, c];
+  if (castSide.kind !== 'cast' || litSide.kind !== 'literal' || litSide.value === null) return s;
+  const from = intRange(castSide.arg.type), to = intRange(castSide.type);
+  if (!from || !to || from[0] < to[0] || from[1] > to[1]) return s;
+  const v = litSide.value;
+  if (typeof v !== 'bigint' && !(typeof v === 'number' && Number.isInteger(v))) return s;
+  const big = BigInt(v);
+  if (big < from[0] || big > from[1]) return s;
+  const narrowed: Scalar = { kind: 'literal', value: (castSide.arg.type as unknown as { bitWidth: number }).bitWidth === 64 ? big : Number(big), type: castSide.arg.type };
+  return b.call(flipped ? FLIP[s.fn]! : s.fn, [castSide.arg, narrowed]);
+}
+
 function simplifyCall(s: Scalar & { kind: 'call' }, env: SimplifyEnv): Scalar {
   const folded = foldCall(s);
   if (folded) return folded;
   switch (s.fn) {
+    case '=': case '<>': case '<': case '<=': case '>': case '>=':
+      return unwrapCast(s);
     case 'and':
     case 'or':
       return simplifyAndOr(s);

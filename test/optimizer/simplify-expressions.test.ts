@@ -65,6 +65,16 @@ describe('simplify-expressions: expressions', () => {
   });
 });
 
+describe('simplify-expressions: casts in comparisons', () => {
+  it('unwraps a widening integer cast compared with a constant that fits (so storage sees column op constant)', () => {
+    const widened = b.cast(cust, b.lit(1n).type);
+    expect(value(call('=', [widened, lit(5n)]))).toBe('(o_cust = 5)');
+    expect(value(call('<', [lit(5n), widened]))).toBe('(o_cust > 5)');
+    expect(value(call('=', [widened, lit(2n ** 40n)]))).toBe('(CAST(o_cust AS BIGINT) = 1099511627776)'); // does not fit: left alone
+    expect(value(call('=', [b.cast(cust, f64), lit(2.5)]))).toBe('(CAST(o_cust AS DOUBLE) = 2.5)'); // not an integer cast
+  });
+});
+
 describe('simplify-expressions: plans', () => {
   it('folds a filter predicate, drops Filter(true), merges filters', () => {
     const f1 = b.filter(o, b.not(b.not(call('=', [status, lit('open')]))));
