@@ -10,7 +10,8 @@ import { formatDate, formatTimestampMicros } from '../../logical/functions.js';
 const isValid = (d: Data, i: number): boolean => {
   if (d.typeId === Type.Null) return false;
   const bm = d.nullBitmap;
-  if (!bm || bm.length === 0 || d.nullCount === 0) return true;
+  // The bitmap decides even when nullCount says 0 (some producers leave it unset).
+  if (!bm || bm.length === 0) return true;
   const j = d.offset + i;
   return ((bm[j >> 3]! >> (j & 7)) & 1) === 1;
 };

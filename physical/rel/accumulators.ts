@@ -270,7 +270,11 @@ class Extreme implements Accumulator {
       const g = groups[i]!;
       if (g < 0 || !validAt(a, i)) continue;
       const x = valueAt(a, i);
-      if (!this.seen[g] || sign * compareValues(x, this.vals[g]) > 0) this.vals[g] = x;
+      if (!this.seen[g] || sign * compareValues(x, this.vals[g]) > 0) {
+        this.vals[g] = x;
+        // A constant numeric argument: finish() reads numbers from `num`.
+        if (kind === 'num') this.num[g] = Number(x);
+      }
       this.seen[g] = 1;
     }
   }

@@ -128,13 +128,16 @@ export class RelWindowOp extends BaseOperator {
     const rangeKey = call.frame?.mode === 'range' && s.orderCols.length === 1 ? rangeValues(s.orderCols[0]!, perm, n, call.orderBy[0]!.descending) : null;
     const type = physicalType(call.type);
     const w = rowWriter(type, n);
+    // Results by input row, then written in row order (string writers append sequentially).
+    const res = new Array<unknown>(n).fill(null);
     for (const p of s.parts) {
       const vals = isRankingOrNavigation(call.fn) ? rankingValues(input, p) : (() => {
         const f = frames(p, call.frame, call.orderBy.length > 0, rangeKey);
         return frameValues(input, p, f.start, f.end);
       })();
-      for (let k = p.start; k < p.end; k++) w.set(perm[k]!, coerceOut(vals[k - p.start], type));
+      for (let k = p.start; k < p.end; k++) res[perm[k]!] = coerceOut(vals[k - p.start], type);
     }
+    for (let i = 0; i < n; i++) w.set(i, res[i]);
     return toData(w.finish());
   }
 }

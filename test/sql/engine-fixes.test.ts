@@ -34,3 +34,16 @@ it('arg_max / arg_min skip rows whose argument is NULL (aggregate and window)', 
   expect(await (await db.sql(`SELECT arg_max(x, y) AS a, arg_min(x, y) AS b ${q}`)).rows()).toEqual([{ a: 2, b: 1 }]);
   expect(await (await db.sql(`SELECT arg_max(x, y) OVER () AS a ${q} LIMIT 1`)).rows()).toEqual([{ a: 2 }]);
 });
+
+it('window results of string type land on their own rows (physical/rel/window.ts)', async () => {
+  const q = "SELECT id, min(s) OVER (PARTITION BY g) AS m, lead(s) OVER (PARTITION BY g ORDER BY id) AS l FROM (VALUES (1, 0, 'abc'), (2, -2, 'ab'), (3, 0, 'b')) AS v (id, g, s) ORDER BY id";
+  expect(await (await db.sql(q)).rows()).toEqual([
+    { id: 1, m: 'abc', l: 'b' },
+    { id: 2, m: 'ab', l: null },
+    { id: 3, m: 'abc', l: null },
+  ]);
+});
+
+it('min / max of a constant argument (physical/rel/accumulators.ts)', async () => {
+  expect(await (await db.sql('SELECT min(1) AS a, max(2.5) AS b FROM (VALUES (1), (2)) AS v (x)')).rows()).toEqual([{ a: 1, b: 2.5 }]);
+});
