@@ -178,7 +178,7 @@ export class PlanGen {
       case 2: return this.setOp(depth);
       case 3: return b.distinct(this.plan(depth - 1));
       case 4: return this.sortLimit(this.plan(depth - 1));
-      case 5: return this.project(this.plan(depth - 1));
+      case 5: return this.chance(50) ? this.project(this.plan(depth - 1)) : this.unnest(this.plan(depth - 1));
       default: return this.joinOf(this.plan(depth - 1), this.plan(depth - 1));
     }
   }
@@ -350,6 +350,15 @@ export class PlanGen {
     let p = b.sort(input, keys);
     if (this.chance(35)) p = this.project(p);
     return b.limit(p, this.chance(10) ? null : this.int(0, 4), this.chance(30) ? this.int(1, 2) : 0);
+  }
+
+  /** UNNEST of a list built from the input's int columns (NULL elements included), sometimes OUTER, sometimes WITH ORDINALITY. */
+  unnest(input: Plan): Plan {
+    const s = input.schema;
+    const ints = this.columns(s, 'int');
+    const elems = Array.from({ length: this.int(0, 2) }, () => (ints.length && this.chance(70) ? this.pick(ints) : b.lit(this.int(-1, 2))));
+    const list = elems.length ? b.call('list_value', elems) : b.cast(b.lit(null), b.call('list_value', [b.lit(1)]).type);
+    return b.unnest(input, list, this.fresh('e'), { ordinality: this.chance(30) ? this.fresh('o') : null, outer: this.chance(40) });
   }
 
   /**

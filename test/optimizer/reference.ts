@@ -154,6 +154,8 @@ function callFn(s: Scalar & { kind: 'call' }, row: Row, env: Env): unknown {
       const a = arg(0), b = arg(1);
       return a === null || b === null ? null : String(a) + String(b);
     }
+    case 'list_value':
+      return s.args.map((_, i) => arg(i));
     case 'abs': {
       const v = arg(0);
       return v === null ? null : typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v as number);
@@ -364,12 +366,12 @@ function joinRows(p: Plan & { kind: 'join' }, db: Database): Row[] {
           const rv = evalScalar(a.right, r, rEnv);
           return lv !== null && rv !== null && compare(a.op, lv, rv) === true;
         });
-        // the closest right value; ties broken by the whole row so the choice is order-independent
+        // the closest right value; among ties the first in input order (SQL picks any: the
+        // optimizer keeps the right input's order, and pruning its columns must not change the pick)
         const best = cands.reduce<Row | null>((m, r) => {
           if (!m) return r;
           const c = cmp(evalScalar(a.right, r, rEnv), evalScalar(a.right, m, rEnv));
-          const better = a.op === '>=' || a.op === '>' ? c > 0 : c < 0;
-          return better || (c === 0 && rowKey(r) < rowKey(m)) ? r : m;
+          return (a.op === '>=' || a.op === '>' ? c > 0 : c < 0) ? r : m;
         }, null);
         if (best) out.push([...l, ...best]);
         else if (p.asofLeft) out.push([...l, ...nullsR]);
@@ -454,7 +456,8 @@ export function evaluate(plan: Plan, db: Database): Row[] {
       return evaluate(plan.input, db).flatMap((r) => {
         const list = evalScalar(plan.list, r, env) as unknown[] | null;
         const ord = (i: number): unknown[] => (plan.ordinality ? [BigInt(i + 1)] : []);
-        if (!list || list.length === 0) return plan.outer ? [[...r, null, ...(plan.ordinality ? [null] : [])]] : [];
+        // OUTER keeps the row with a NULL element; its ordinality is 1 (plan-build declares the column NOT NULL)
+        if (!list || list.length === 0) return plan.outer ? [[...r, null, ...ord(0)]] : [];
         return list.map((v, i) => [...r, v, ...ord(i)]);
       });
     }
