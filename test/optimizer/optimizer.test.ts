@@ -5,7 +5,7 @@ import type { Plan } from '../../logical/plan.js';
 import * as b from '../../logical/plan-build.js';
 import { DEFAULT_RULES, optimize, optimizeWithReport, type OptimizerStep, runOptimizer } from '../../optimizer/index.js';
 import type { OptimizerRule } from '../../optimizer/rule.js';
-import { call, col, customers, lit, orders, planText } from './helpers.js';
+import { call, col, customers, items, lit, orders, planText } from './helpers.js';
 
 const o = orders(), c = customers();
 
@@ -126,6 +126,43 @@ describe('optimizer driver', () => {
         "push-down-projection",
         "eliminate-identity-project",
       ]
+    `);
+  });
+
+  it('plan equivalence: a TPC-H Q3-like query optimizes to the hand-optimised plan', () => {
+    const i = items();
+    // SELECT o_id, sum(i_qty * i_price) AS revenue FROM customers, orders, items
+    // WHERE c_region = 'EU' AND c_id = o_cust AND i_order = o_id AND o_date < DATE '2024-03-15'
+    // GROUP BY o_id ORDER BY revenue DESC LIMIT 10
+    const co = b.join('cross', c, o);
+    const coi = b.join('cross', co, i);
+    const where = b.filter(coi, b.and(
+      call('=', [col(coi, 'c_region'), lit('EU')]),
+      call('=', [col(coi, 'c_id'), col(coi, 'o_cust')]),
+      call('=', [col(coi, 'i_order'), col(coi, 'o_id')]),
+      call('<', [col(coi, 'o_date'), lit('2024-03-15')]),
+    ));
+    const agg = b.aggregate(where, [b.named('o_id', col(where, 'o_id'))], [b.aggregateCall('sum', [call('*', [col(where, 'i_qty'), col(where, 'i_price')])], 'revenue')]);
+    const query = b.limit(b.sort(agg, [b.sortKey(col(agg, 'revenue'), { descending: true })]), 10);
+
+    const cs = b.tableScan('shop.customers', [{ column: 'c_id', type: c.schema.fields[0]!.type, nullable: false }, { column: 'c_region', type: c.schema.fields[2]!.type }], [call('=', [col(c, 'c_region'), lit('EU')])]);
+    const os = b.tableScan('shop.orders', [o.schema.fields[0]!, o.schema.fields[1]!, o.schema.fields[4]!].map((f) => ({ column: f.name, type: f.type, nullable: f.nullable })), [call('<', [col(o, 'o_date'), lit('2024-03-15')])]);
+    const is = b.tableScan('shop.items', i.schema.fields.map((f) => ({ column: f.name, type: f.type })));
+    const j1 = b.join('inner', cs, os, { on: [{ left: col(cs, 'c_id'), right: col(os, 'o_cust') }] });
+    const j2 = b.join('inner', j1, is, { on: [{ left: col(j1, 'o_id'), right: col(is, 'i_order') }] });
+    const hAgg = b.aggregate(j2, [b.named('o_id', col(j2, 'o_id'))], [b.aggregateCall('sum', [call('*', [col(j2, 'i_qty'), col(j2, 'i_price')])], 'revenue')]);
+    const hand = b.limit({ ...(b.sort(hAgg, [b.sortKey(col(hAgg, 'revenue'), { descending: true })]) as Plan & { kind: 'sort' }), fetch: 10 }, 10);
+
+    expect(planText(optimize(query))).toBe(planText(hand));
+    expect(planText(hand)).toMatchInlineSnapshot(`
+      "Limit limit=10
+        Sort keys=[revenue DESC] fetch=10
+          Aggregate groups=[o_id] aggs=[sum((CAST(i_qty AS DOUBLE) * i_price)) AS revenue]
+            Join type=inner on=[o_id = i_order]
+              Join type=inner on=[c_id = o_cust]
+                TableScan table=shop.customers columns=[c_id, c_region] filters=[(c_region = 'EU')]
+                TableScan table=shop.orders columns=[o_id, o_cust, o_date] filters=[(o_date < DATE '2024-03-15')]
+              TableScan table=shop.items columns=[i_order, i_qty, i_price]"
     `);
   });
 });
