@@ -32,6 +32,16 @@ function addonPath(): string {
 
 let loaded: NativeBindings | undefined;
 
+/**
+ * Capacity of the shared decoded-segment cache: `GYRE_SEGMENT_CACHE_MB` (default 128 MiB).
+ * Streaming scans gain little from a large one (they rarely revisit segments); point lookups
+ * keep their own chunk cache per table. Adjust at run time with `segmentCache(bytes)`.
+ */
+function segmentCacheBytes(): number {
+  const mb = Number(process.env.GYRE_SEGMENT_CACHE_MB ?? 128);
+  return (Number.isFinite(mb) && mb >= 0 ? mb : 128) * 1024 * 1024;
+}
+
 /** The native bindings, loaded on first use. */
 export function native(): NativeBindings {
   if (!loaded) {
@@ -41,6 +51,7 @@ export function native(): NativeBindings {
     } catch (cause) {
       throw new EngineError('native-unavailable', `cannot load native addon ${path}`, { cause });
     }
+    loaded.segmentCache(segmentCacheBytes());
   }
   return loaded;
 }
