@@ -19,7 +19,11 @@ import { keyKind } from './hash.js';
 export interface Accumulator {
   /** Makes room for groups 0..count-1. */
   ensure(count: number): void;
-  update(groups: Int32Array, args: readonly Col[], n: number): void;
+  /**
+   * Adds rows: groups[i] is row i's group (-1: skip). `rowCounts`, when given, holds per group
+   * the number of rows of this batch with that group (so counting needs no per-row pass).
+   */
+  update(groups: Int32Array, args: readonly Col[], n: number, rowCounts?: Float64Array | null): void;
   /** Results of groups 0..count-1. */
   finish(count: number): Col;
 }
@@ -44,8 +48,12 @@ class CountStar implements Accumulator {
   ensure(count: number): void {
     this.n = growF(this.n, count);
   }
-  update(groups: Int32Array, _args: readonly Col[], n: number): void {
+  update(groups: Int32Array, _args: readonly Col[], n: number, rowCounts?: Float64Array | null): void {
     const c = this.n;
+    if (rowCounts) {
+      for (let g = 0; g < rowCounts.length; g++) c[g]! += rowCounts[g]!;
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const g = groups[i]!;
       if (g >= 0) c[g]!++;
@@ -85,8 +93,12 @@ class Count implements Accumulator {
   ensure(count: number): void {
     this.n = growF(this.n, count);
   }
-  update(groups: Int32Array, args: readonly Col[], n: number): void {
+  update(groups: Int32Array, args: readonly Col[], n: number, rowCounts?: Float64Array | null): void {
     const a = args[0]!, c = this.n;
+    if (rowCounts && !a.isConst && !a.validity) {
+      for (let g = 0; g < rowCounts.length; g++) c[g]! += rowCounts[g]!;
+      return;
+    }
     if (a.isConst) {
       if (a.value === null) return;
       for (let i = 0; i < n; i++) if (groups[i]! >= 0) c[groups[i]!]!++;
@@ -103,6 +115,24 @@ class Count implements Accumulator {
   }
 }
 
+/** s[groups[i]] += v[i] for rows with a group (-1 skips: a group-sized spare slot takes them). */
+function sumInto(s: Float64Array, groups: Int32Array, v: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const g = groups[i]!;
+    if (g >= 0) s[g]! += v[i]!;
+  }
+}
+
+/** Per group, the number of rows of a batch (groups[i] < 0 skipped). */
+export function rowCountsOf(groups: Int32Array, n: number, count: number): Float64Array {
+  const c = new Float64Array(count);
+  for (let i = 0; i < n; i++) {
+    const g = groups[i]!;
+    if (g >= 0) c[g]!++;
+  }
+  return c;
+}
+
 /** Sum / avg of doubles (and sums of integers into Float64 results). */
 class FloatSum implements Accumulator {
   private s = new Float64Array(16);
@@ -115,7 +145,7 @@ class FloatSum implements Accumulator {
     this.s = growF(this.s, count);
     this.c = growF(this.c, count);
   }
-  update(groups: Int32Array, args: readonly Col[], n: number): void {
+  update(groups: Int32Array, args: readonly Col[], n: number, rowCounts?: Float64Array | null): void {
     const a = args[0]!, s = this.s, c = this.c;
     if (a.isConst) {
       if (a.value === null) return;
@@ -130,6 +160,11 @@ class FloatSum implements Accumulator {
       return;
     }
     const v = a.values as unknown as ArrayLike<number>, valid = a.validity;
+    if (!valid && rowCounts) {
+      for (let g = 0; g < rowCounts.length; g++) c[g]! += rowCounts[g]!;
+      sumInto(s, groups, v, n);
+      return;
+    }
     if (!valid) {
       for (let i = 0; i < n; i++) {
         const g = groups[i]!;

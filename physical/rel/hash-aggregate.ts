@@ -17,7 +17,7 @@ import { compilePredicate, compileScalar, compileScalars, type CompiledScalar } 
 import { physicalType } from '../expr/kernel.js';
 import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
-import { type Accumulator, makeAccumulator } from './accumulators.js';
+import { type Accumulator, makeAccumulator, rowCountsOf } from './accumulators.js';
 import { chunks, UNORDERED } from './common.js';
 import { batchFrom, concatAll, gather } from './gather.js';
 import { groupTable, type GroupTable } from './key-table.js';
@@ -110,7 +110,9 @@ export class HashAggregateOp extends BaseOperator {
         } else if (sel) for (const i of sel) gids[i] = 0;
         const count = table ? table.size : 1;
         this.hold(count + n);
-        for (const s of states) this.update(s, cols, n, gids, count);
+        // Few groups: count each group's rows once for every count-like state.
+        const shared = count * 4 < n ? rowCountsOf(gids, n, count) : null;
+        for (const s of states) this.update(s, cols, n, gids, count, shared);
       }
       const count = table ? table.size : 1;
       if (count === 0) return;
@@ -127,7 +129,7 @@ export class HashAggregateOp extends BaseOperator {
     }
   }
 
-  private update(s: AggState, cols: readonly Data[], n: number, gids: Int32Array, count: number): void {
+  private update(s: AggState, cols: readonly Data[], n: number, gids: Int32Array, count: number, shared: Float64Array | null): void {
     s.acc.ensure(count);
     const args = s.args.map((a) => a.evaluate(cols, n));
     let g = gids;
@@ -145,7 +147,7 @@ export class HashAggregateOp extends BaseOperator {
       s.order.keyData.push(s.order.keys.map((k) => toData(k.evaluate(cols, n))));
       return;
     }
-    s.acc.update(g, args, n);
+    s.acc.update(g, args, n, g === gids ? shared : null);
   }
 
   /** Group ids with -1 for rows whose (group, arguments) already occurred. */

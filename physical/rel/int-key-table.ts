@@ -90,21 +90,23 @@ export class IntKeyTable {
   /** Group ids of the rows (or of `rows`) into out[row], inserting new keys. */
   insert(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
     const c = cols[0]!;
-    if (!c.isConst && !rows && !c.validity && n > 0) {
+    if (!c.isConst && !c.validity && n > 0 && !(rows && rows.length === 0)) {
       const v = c.values as unknown as ArrayLike<number>;
       if (!this.tried) this.setupDirect(v, n);
       const d = this.direct;
       if (d) {
         const min = this.min, span = d.length;
         let miss: number[] | null = null;
-        for (let i = 0; i < n; i++) {
+        const count = rows ? rows.length : n;
+        for (let r = 0; r < count; r++) {
+          const i = rows ? rows[r]! : r;
           const k = v[i]! - min;
           const g = k >= 0 && k < span ? d[k]! - 1 : -1;
           if (g >= 0) out[i] = g;
           else (miss ??= []).push(i);
         }
         if (!miss) return;
-        this.insert(cols, n, out, Uint32Array.from(miss));
+        this.hashInsert(c, out, Uint32Array.from(miss));
         for (const i of miss) {
           const k = v[i]! - min;
           if (k >= 0 && k < span) d[k] = out[i]! + 1;
@@ -112,6 +114,10 @@ export class IntKeyTable {
         return;
       }
     }
+    this.hashInsert(c, out, rows, n);
+  }
+
+  private hashInsert(c: Col, out: Int32Array, rows?: Uint32Array, n = rows ? rows.length : 0): void {
     if (c.isConst) {
       const g = c.value === null ? this.nullId() : this.findOrAdd(Number(c.value));
       if (rows) for (const i of rows) out[i] = g;

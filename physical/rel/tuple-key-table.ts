@@ -189,12 +189,14 @@ export class TupleKeyTable {
   }
 
   /** Rows through the direct map; misses (and rows outside the ranges) get -2 for the hash path. */
-  private directPass(cs: readonly Int32Array[], n: number, out: Int32Array): boolean {
+  private directPass(cs: readonly Int32Array[], n: number, out: Int32Array, rows: Uint32Array | undefined): boolean {
     const d = this.direct!, mins = this.mins!, ranges = this.ranges!, m = this.m;
     let misses = false;
     const c0 = cs[0]!, min0 = mins[0]!, r0 = ranges[0]!;
     const c1 = m > 1 ? cs[1]! : c0, min1 = m > 1 ? mins[1]! : 0, r1 = m > 1 ? ranges[1]! : 1;
-    for (let i = 0; i < n; i++) {
+    const count = rows ? rows.length : n;
+    for (let r = 0; r < count; r++) {
+      const i = rows ? rows[r]! : r;
       const a = c0[i]!;
       let j0 = a === NULL_CODE ? r0 - 1 : a - min0;
       if (j0 < 0 || j0 >= r0 - (a === NULL_CODE ? 0 : 1)) j0 = -1;
@@ -221,25 +223,31 @@ export class TupleKeyTable {
 
   /** Group ids (inserting) of rows given their key codes; rows with a NULL get -1 unless nullsEqual. */
   insertCodes(cs: readonly Int32Array[], n: number, out: Int32Array, rows?: Uint32Array, insert = true): void {
-    if (!this.tried && n > 0 && !rows && this.nullsEqual) this.setupDirect(cs, n);
-    if (this.direct && !rows && this.nullsEqual) {
-      if (!this.directPass(cs, n, out)) return;
+    if (!this.tried && n > 0 && this.nullsEqual) this.setupDirect(cs, n);
+    if (this.direct && this.nullsEqual && !(rows && rows.length === 0)) {
+      if (!this.directPass(cs, n, out, rows)) return;
       // Misses: hash path for those rows, then remember them in the direct map.
       const miss: number[] = [], slot: number[] = [];
-      for (let i = 0; i < n; i++) {
+      const count = rows ? rows.length : n;
+      for (let r = 0; r < count; r++) {
+        const i = rows ? rows[r]! : r;
         const o = out[i]!;
         if (o >= 0) continue;
         miss.push(i);
         slot.push(o === -1 - 0x40000000 ? -1 : -2 - o);
       }
       const rs = Uint32Array.from(miss);
-      this.insertCodes(cs, n, out, rs, insert);
+      this.hashInsert(cs, n, out, rs, insert);
       for (let k = 0; k < miss.length; k++) {
         const g = out[miss[k]!]!;
         if (slot[k]! >= 0 && g >= 0) this.direct[slot[k]!] = g + 1;
       }
       return;
     }
+    this.hashInsert(cs, n, out, rows, insert);
+  }
+
+  private hashInsert(cs: readonly Int32Array[], n: number, out: Int32Array, rows: Uint32Array | undefined, insert: boolean): void {
     if (this.m <= 2 && !rows) {
       this.insertPairs(cs[0]!, this.m === 2 ? cs[1]! : null, n, out, insert);
       return;
