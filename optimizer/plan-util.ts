@@ -73,7 +73,7 @@ export function transformPlanUp(node: Plan, f: (n: Plan) => Transformed<Plan>): 
   return { node: r.node, changed: any || r.changed };
 }
 
-/** Pre-order plan rewrite: `f`, then the children of its result unless it says 'skip'. Keeps `sort.fetch`. */
+/** Pre-order plan rewrite: `f`, then the children of its result unless it says 'skip' (or 'stop', which here only stops below that node). Keeps `sort.fetch`. */
 export function transformPlanDown(node: Plan, f: (n: Plan) => Transformed<Plan>): Transformed<Plan> {
   const r = f(node);
   if (r.recursion === 'skip' || r.recursion === 'stop') return { node: r.node, changed: r.changed };
