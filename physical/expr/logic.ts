@@ -32,33 +32,70 @@ function truth(c: Col, n: number): { t: Uint8Array; f: Uint8Array } {
   return { t, f };
 }
 
+/** A bitmap as 32-bit words (a view when aligned, else a padded copy); bits past n are garbage. */
+function words(bits: Uint8Array, n: number): Int32Array {
+  const nw = (n + 31) >> 5;
+  if ((bits.byteOffset & 3) === 0 && bits.byteLength >= nw * 4) return new Int32Array(bits.buffer, bits.byteOffset, nw);
+  const w = new Int32Array(nw);
+  new Uint8Array(w.buffer).set(bits.subarray(0, Math.min(bits.length, nw * 4)));
+  return w;
+}
+
 function connective(isAnd: boolean): KernelFactory {
   return (spec) => (args, n) => {
-    const nb = bytesFor(n);
-    const decided = new Uint8Array(nb).fill(isAnd ? 0xff : 0); // AND: running "all true"; OR: running "any true"
-    const other = new Uint8Array(nb).fill(isAnd ? 0 : 0xff); // AND: any false; OR: all false
+    const nw = (n + 31) >> 5;
+    // AND: all = rows true in every argument, other = rows false in some. OR: dually.
+    const all = new Int32Array(nw).fill(isAnd ? -1 : 0);
+    const other = new Int32Array(nw).fill(isAnd ? 0 : -1);
     for (const a of args) {
-      const { t, f } = truth(a, n);
-      for (let j = 0; j < nb; j++) {
-        if (isAnd) {
-          decided[j]! &= t[j]!;
-          other[j]! |= f[j]!;
-        } else {
-          decided[j]! |= t[j]!;
-          other[j]! &= f[j]!;
+      if (a.isConst) {
+        const t = a.value === true ? -1 : 0, f = a.value === false ? -1 : 0;
+        for (let j = 0; j < nw; j++) {
+          if (isAnd) {
+            all[j]! &= t;
+            other[j]! |= f;
+          } else {
+            all[j]! |= t;
+            other[j]! &= f;
+          }
         }
+        continue;
+      }
+      const v = words(a.values as Uint8Array, n), ok = a.validity ? words(a.validity, n) : null;
+      if (isAnd) {
+        if (ok) for (let j = 0; j < nw; j++) {
+          all[j]! &= v[j]! & ok[j]!;
+          other[j]! |= ~v[j]! & ok[j]!;
+        }
+        else for (let j = 0; j < nw; j++) {
+          all[j]! &= v[j]!;
+          other[j]! |= ~v[j]!;
+        }
+      } else if (ok) for (let j = 0; j < nw; j++) {
+        all[j]! |= v[j]! & ok[j]!;
+        other[j]! &= ~v[j]! & ok[j]!;
+      }
+      else for (let j = 0; j < nw; j++) {
+        all[j]! |= v[j]!;
+        other[j]! &= ~v[j]!;
       }
     }
-    // AND: value = all true; valid = all true | any false. OR: value = any true; valid = any true | all false.
-    const validity = new Uint8Array(nb);
-    for (let j = 0; j < nb; j++) validity[j] = decided[j]! | other[j]!;
-    clearTail(validity, n);
-    const full = n >> 3;
     let allValid = true;
-    for (let j = 0; j < full; j++) if (validity[j] !== 0xff) allValid = false;
-    if (n & 7 && validity[full] !== (1 << (n & 7)) - 1) allValid = false;
-    clearTail(decided, n);
-    return flatCol(spec.result, n, decided, allValid ? null : validity);
+    const validity = new Int32Array(nw);
+    const full = n >> 5;
+    for (let j = 0; j < nw; j++) {
+      const x = all[j]! | other[j]!;
+      validity[j] = x;
+      if (j < full && x !== -1) allValid = false;
+    }
+    const value = new Uint8Array(all.buffer, 0, bytesFor(n));
+    const vbits = new Uint8Array(validity.buffer, 0, bytesFor(n));
+    clearTail(value, n);
+    clearTail(vbits, n);
+    if (allValid && n & 31) {
+      for (let i = full << 5; i < n; i++) if (!((vbits[i >> 3]! >> (i & 7)) & 1)) allValid = false;
+    }
+    return flatCol(spec.result, n, value, allValid ? null : vbits);
   };
 }
 
