@@ -79,14 +79,16 @@ export class HashJoinOp extends BaseOperator {
       const rightKeys: Col[] = build ? rightKeyExprs.map((k) => k.evaluate(build.data.children, rows)) : [];
       const table = groupTable(rightKeyExprs.map((k) => k.type), false);
       const gid = new Int32Array(rows);
-      if (rows) table.insert(rightKeys, rows, gid);
-      table.freeze();
+      if (rows) table.build(rightKeys, rows, gid);
       const starts = new Int32Array(table.size + 1);
       for (let r = 0; r < rows; r++) if (gid[r]! >= 0) starts[gid[r]! + 1]!++;
       for (let g = 0; g < table.size; g++) starts[g + 1]! += starts[g]!;
       const fill = starts.slice(0, table.size);
       const groupRows = new Uint32Array(rows);
       const nullRows: number[] = [];
+      // Unique keys inserted in row order: group g is right row g (no CSR indirection).
+      let identity = table.size === rows;
+      for (let r = 0; identity && r < rows; r++) identity = gid[r] === r;
       for (let r = 0; r < rows; r++) {
         const g = gid[r]!;
         if (g >= 0) groupRows[fill[g]!++] = r;
@@ -109,7 +111,7 @@ export class HashJoinOp extends BaseOperator {
         const found = new Int32Array(n);
         table.lookup(keys, n, found);
         for (let from = 0; from < n; ) {
-          const [to, li, ri] = probe(found, starts, groupRows, from, n, chunk);
+          const [to, li, ri] = identity ? probeUnique(found, from, n, chunk) : probe(found, starts, groupRows, from, n, chunk);
           from = to;
           const out = core.consume(li, ri);
           if (out) yield out;
@@ -156,6 +158,22 @@ function probe(found: Int32Array, starts: Int32Array, groupRows: Uint32Array, fr
       li[k] = i;
       ri[k++] = groupRows[r]!;
     }
+  }
+  return [to, li, ri];
+}
+
+/** probe() when every group is one right row with the group's number. */
+function probeUnique(found: Int32Array, from: number, n: number, chunk: number): [number, Uint32Array, Uint32Array] {
+  const to = Math.min(n, from + chunk);
+  let total = 0;
+  for (let i = from; i < to; i++) if (found[i]! >= 0) total++;
+  const li = new Uint32Array(total), ri = new Uint32Array(total);
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    const g = found[i]!;
+    if (g < 0) continue;
+    li[k] = i;
+    ri[k++] = g;
   }
   return [to, li, ri];
 }

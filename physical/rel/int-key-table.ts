@@ -30,6 +30,8 @@ export class IntKeyTable {
   /** After freeze(): complete group + 1 by key - frozenMin, when the keys are dense enough. */
   private frozen: Int32Array | null = null;
   private frozenMin = 0;
+  /** build() used only the direct array: the hash slots are empty (no inserts may follow). */
+  private directOnly = false;
 
   constructor(
     private readonly type: DataType,
@@ -165,10 +167,61 @@ export class IntKeyTable {
   }
 
   /**
+   * The whole build side of a join at once (then no more inserts): when the non-null keys are
+   * dense (span ≤ 4 × rows) groups are assigned through a direct array only, without hashing;
+   * otherwise the hash table is sized once and filled. Ends with freeze().
+   */
+  build(cols: readonly Col[], n: number, out: Int32Array): void {
+    const c = cols[0]!;
+    if (this.size === 0 && !c.isConst && n > 0) {
+      const v = c.values as unknown as ArrayLike<number>, valid = c.validity;
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (valid && !getBit(valid, i)) continue;
+        const x = v[i]!;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      const span = hi - lo + 1;
+      if (span > 0 && span <= Math.max(4 * n, 4096)) {
+        const d = new Int32Array(span);
+        for (let i = 0; i < n; i++) {
+          if (valid && !getBit(valid, i)) {
+            out[i] = this.nullId();
+            continue;
+          }
+          const x = v[i]!, k = x - lo;
+          let g = d[k]! - 1;
+          if (g < 0) {
+            g = this.newGroup(x);
+            d[k] = g + 1;
+          }
+          out[i] = g;
+        }
+        this.frozen = d;
+        this.frozenMin = lo;
+        this.directOnly = true;
+        return;
+      }
+      while ((this.mask + 1) < 2 * n) this.growEmpty();
+    }
+    this.insert(cols, n, out);
+    this.freeze();
+  }
+
+  /** Doubles an empty table's capacity. */
+  private growEmpty(): void {
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap * 2);
+    this.mask = cap - 1;
+  }
+
+  /**
    * Marks the end of inserts (a join's build side): when the keys span at most four times as
    * many values as there are keys, lookups go through a direct array indexed by key - min.
    */
   freeze(): void {
+    if (this.directOnly) return;
     let min = Infinity, max = -Infinity;
     for (let g = 0; g < this.size; g++) {
       if (g === this.nullGroup) continue;

@@ -402,6 +402,12 @@ export class KeyTable {
   /** End of inserts (IntKeyTable may switch to direct lookups; nothing to do here). */
   freeze(): void {}
 
+  /** A join's whole build side: insert, then freeze. */
+  build(cols: readonly Col[], n: number, out: Int32Array): void {
+    this.insert(cols, n, out);
+    this.freeze();
+  }
+
   /** The stored distinct keys of column k (group order) as Arrow Data. */
   keyData(k: number): Data {
     return toData(this.keyCol(k));
