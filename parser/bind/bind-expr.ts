@@ -113,7 +113,7 @@ function bindNode(env: ExprEnv, e: Ast.Expr): Scalar {
       }
     }
     case 'call':
-      return bindCall(env, e);
+      return env.ctx.reductions.get(e) ?? bindCall(env, e);
     case 'field':
       return fieldOf(sub(e.operand), e.field);
     case 'index': {
@@ -189,8 +189,10 @@ function withFields(x: Scalar, fields: readonly string[]): Scalar {
 }
 
 /** Whether an AST expression contains an aggregate call (not inside a subquery or a window's OVER). */
-export function hasAggregate(e: Ast.Expr): boolean {
-  return someNode(e, (n) => n.kind === 'call' && n.over === null && isAggregateCall(n));
+export function hasAggregate(e: Ast.Expr, except?: ReadonlyMap<Ast.FunctionCall, unknown>): boolean {
+  if (e.kind === 'call' && except?.has(e)) return false; // a collection reduction: a per-row value
+  if (e.kind === 'call' && e.over === null && isAggregateCall(e)) return true;
+  return childExprs(e).some((c) => hasAggregate(c, except));
 }
 
 /** Whether an AST expression contains a window call (not inside a subquery). */

@@ -31,6 +31,7 @@ export interface BoundFrom {
 export function bindFrom(ctx: BindContext, from: readonly Ast.Relation[]): BoundFrom {
   let acc: BoundFrom | null = null;
   for (const r of from) {
+    if (ctx.consumed.has(r)) continue;
     if (acc && r.kind === 'table-function' && isLateral(r)) {
       acc = bindTableFunction(ctx, r, acc);
       continue;
@@ -131,7 +132,7 @@ function bindTable(ctx: BindContext, r: Ast.TableRef, left: BoundFrom | null): B
     return { plan, scope: new Scope(cols) };
   }
   const ds = ctx.catalog.dataset(path);
-  if (ds) return bindCollection(ctx, ds.dataset, ds.rest, r, left);
+  if (ds) return bindCollection(ctx, ds.dataset, ds.rest, r, left, asof);
   const candidates = [...ctx.catalog.names(), ...[...ctx.ctes.keys()]];
   throw unknownName('sql-unknown-table', `no table or collection ${path.join('.')}`, path.join('.'), candidates, r.span);
 }

@@ -84,8 +84,13 @@ export function oneRow(ctx: BindContext): Plan {
 }
 
 export function bindSelect(ctx: BindContext, sel: Ast.Select, opts: SelectOptions): BoundSelect {
-  const from = sel.from.length === 0 ? { plan: oneRow(ctx), scope: Scope.empty() } : bindFrom(ctx, sel.from);
-  return ctx.withFrame(from.scope, (frame) => new SelectBinder(ctx, sel, opts, frame, from.plan, from.scope, from.partition ?? []).bind());
+  ctx.selects.push({ select: sel, orderBy: opts.orderBy });
+  try {
+    const from = sel.from.length === 0 ? { plan: oneRow(ctx), scope: Scope.empty() } : bindFrom(ctx, sel.from);
+    return ctx.withFrame(from.scope, (frame) => new SelectBinder(ctx, sel, opts, frame, from.plan, from.scope, from.partition ?? []).bind());
+  } finally {
+    ctx.selects.pop();
+  }
 }
 
 class SelectBinder {
@@ -117,7 +122,7 @@ class SelectBinder {
     this.plan = input;
     this.items = this.expandItems();
     const exprs = [...this.items.flatMap((i) => (i.ast ? [i.ast] : [])), ...(sel.having ? [sel.having] : []), ...opts.orderBy.map((o) => o.expr)];
-    this.aggregating = sel.groupBy !== null || sel.having !== null || exprs.some(hasAggregate);
+    this.aggregating = sel.groupBy !== null || sel.having !== null || exprs.some((e) => hasAggregate(e, ctx.reductions));
   }
 
   /** The environment of expressions before grouping (WHERE, GROUP BY, aggregate arguments). */
@@ -208,6 +213,7 @@ class SelectBinder {
     const semis: ((p: Plan) => Plan)[] = [];
     const outerOf = (s: Scalar): boolean => [...columnsOf(s)].some((c) => this.frame.outerRefs.has(c));
     for (const conj of astConjuncts(where)) {
+      if (this.ctx.pushed.has(conj)) continue;
       guard(this.ctx, conj.span, () => {
         if (isWhereSubquery(conj)) {
           const r = bindWhereSubquery(this.preEnv('WHERE', this.whereHolder), conj);
@@ -297,12 +303,13 @@ class SelectBinder {
   private intercept(e: Ast.Expr, env: ExprEnv): Scalar | undefined {
     if (e.kind === 'call' && e.over !== null) return this.windowCall(e, env);
     if (e.kind === 'call' && e.name.toLowerCase() === 'unnest' && e.over === null) return this.unnestCall(e, env);
+    if (e.kind === 'call' && this.ctx.reductions.has(e)) return this.ctx.reductions.get(e);
     if (e.kind === 'call' && isAggregateCall(e)) {
       if (!this.aggregating) throw new BindError('sql-group-by', `aggregate function ${e.name} is not allowed here`, e.span);
       return this.aggregateCall(e);
     }
     if (!this.aggregating) return undefined;
-    if (e.kind === 'exists' || e.kind === 'subquery' || e.kind === 'in-subquery' || hasAggregate(e) || hasWindow(e)) return undefined;
+    if (e.kind === 'exists' || e.kind === 'subquery' || e.kind === 'in-subquery' || hasAggregate(e, this.ctx.reductions) || hasWindow(e)) return undefined;
     let s: Scalar | undefined;
     try {
       s = bindExpr(this.preEnv(env.clause), e);

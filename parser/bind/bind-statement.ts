@@ -11,7 +11,7 @@ import type { Plan } from '../../logical/plan.js';
 import { cast, named, project } from '../../logical/plan-build.js';
 import { type CollectionNode, datasetSchema, type DatasetSchema, keyed, positional, scalar, type SchemaNode, struct } from '../../logical/schema.js';
 import type * as Ast from '../ast.js';
-import { bindCollectionDelete, bindCollectionInsert, type CollectionTarget } from './bind-collection.js';
+import { bindCollectionInsert, collectionDeleteSelect, type CollectionTarget } from './bind-collection.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import { bindSelect } from './bind-select.js';
 import type { CatalogColumn, CatalogTable } from './catalog.js';
@@ -148,8 +148,10 @@ function bindDelete(ctx: BindContext, s: Ast.Delete): BoundStatement {
   if (!table) {
     const ds = ctx.catalog.dataset(s.table);
     if (ds) {
-      const r = bindCollectionDelete(ctx, ds.dataset, ds.rest, s);
-      return { kind: 'delete-collection', target: r.target, plan: r.plan };
+      const r = collectionDeleteSelect(ds.dataset, ds.rest, s);
+      const b = bindSelect(ctx, r.select, { orderBy: [] });
+      const plan = project(b.plan, b.plan.schema.fields.map((f, i) => named(r.target.keys[i]!, colOf(b.plan, f.name))));
+      return { kind: 'delete-collection', target: r.target, plan };
     }
     throw unknownName('sql-unknown-table', `no table ${s.table.join('.')}`, s.table.join('.'), ctx.catalog.names(), s.span);
   }

@@ -47,6 +47,12 @@ export class BindContext {
   readonly refLog: number[] = [];
   /** Aggregate calls over collection descendants, already bound as reductions (bind-collection.ts). */
   readonly reductions = new Map<Ast.FunctionCall, Scalar>();
+  /** WHERE conjuncts a collection scan applies itself (bind-collection.ts); WHERE skips them. */
+  readonly pushed = new Set<Ast.Expr>();
+  /** FROM items a collection scan took in (its timeline and resample functions). */
+  readonly consumed = new Set<Ast.Relation>();
+  /** The SELECTs being bound, innermost last (a collection scan reads the whole SELECT first). */
+  readonly selects: { readonly select: Ast.Select; readonly orderBy: readonly Ast.OrderItem[] }[] = [];
   ctes: ReadonlyMap<string, CteDef> = new Map();
   private readonly used = new Map<string, number>();
 

@@ -131,6 +131,16 @@ export function formatFloat(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
+/** A FLOAT (single precision) the shortest way that reads back as the same float. */
+export function formatFloat32(x: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x);
+  for (let p = 1; p <= 9; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return formatFloat(Number(s));
+  }
+  return formatFloat(x);
+}
+
 export function formatInterval(v: IntervalParts): string {
   const parts: string[] = [];
   const y = Math.trunc(v.months / 12), mo = v.months % 12;
@@ -167,6 +177,7 @@ export function cellText(d: Data, i: number): string {
   }
   switch (d.typeId) {
     case Type.Float:
+      return (d.type as unknown as { precision: number }).precision === 1 ? formatFloat32(plainValue(d, i) as number) : formatFloat(plainValue(d, i) as number);
     case Type.Decimal:
       return formatFloat(plainValue(d, i) as number);
     case Type.Binary: {

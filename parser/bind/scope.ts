@@ -22,6 +22,8 @@ export interface ScopeColumn {
   readonly hidden?: boolean;
   /** Only found by a qualified name (the inputs of a merged USING column). */
   readonly qualifiedOnly?: boolean;
+  /** Hidden from `*` but part of `t.*` (an ancestor collection's fields). */
+  readonly inQualifiedStar?: boolean;
 }
 
 export const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -101,7 +103,7 @@ export class Scope {
   star(qualifier: readonly string[], exclude: readonly string[], span: SourceSpan): ScopeColumn[] {
     let cols = this.columns.filter((c) => !c.hidden);
     if (qualifier.length > 0) {
-      cols = this.columns.filter((c) => !c.hidden || c.qualifiedOnly).filter((c) => qualifierMatches(c, qualifier));
+      cols = this.columns.filter((c) => !c.hidden || c.qualifiedOnly || c.inQualifiedStar).filter((c) => qualifierMatches(c, qualifier));
       if (cols.length === 0) {
         throw unknownName('sql-unknown-table', `no table "${qualifier.join('.')}" in FROM for ${qualifier.join('.')}.*`, qualifier[qualifier.length - 1]!, this.tables(), span);
       }

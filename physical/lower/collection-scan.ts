@@ -8,7 +8,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 
 import { PlanError } from '../../errors.js';
-import { formatExpr } from '../../logical/expr.js';
+import { formatExpr, levelOf } from '../../logical/expr.js';
 import { ExprRef } from '../../logical/fluent.js';
 import { sameType } from '../../logical/functions.js';
 import type { Database } from '../../storage/tables/catalog.js';
@@ -41,9 +41,13 @@ export class CollectionScanOp extends BaseOperator {
 
   displayParams(): readonly (readonly [string, string])[] {
     const n = this.node;
+    // Level filters ride on the items' levels (`where` of a collection): show each once.
+    const filters = new Set<string>();
+    for (const i of n.items) for (const f of levelOf(i.expr)?.filters ?? []) filters.add(formatExpr(f.pred));
     return [
       ['dataset', n.dataset + (n.asof !== null ? ` AS OF ${String(n.asof)}` : '')],
       ['items', list(n.items.map((i) => `${formatExpr(i.expr)} AS ${i.name}`))],
+      ...(filters.size ? [['filters', list([...filters])] as const] : []),
       ...(n.where ? [['where', formatExpr(n.where)] as const] : []),
     ];
   }
