@@ -156,7 +156,7 @@ export async function fuzz(opts: { seed: number; databases: number; perDatabase:
       );
       if (details.failed) {
         const q = details.counterexample?.[0];
-        mismatches.push({ sql: q?.sql ?? '?', why: String((details.errorInstance as Error | undefined)?.message ?? details.error), tables });
+        mismatches.push({ sql: q?.sql ?? '?', why: String((details.errorInstance as Error | undefined)?.message ?? 'failed'), tables });
       }
     } finally {
       await dbs.close();
