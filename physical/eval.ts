@@ -4,7 +4,7 @@
  * numbers as Float64 (ints are widened), comparisons and logic as Bool with SQL null
  * semantics (null compares to null; and/or are three-valued), strings as Utf8.
  */
-import { Bool, type Data, Float64, type RecordBatch, Type, Utf8, Vector, vectorFromArray } from 'apache-arrow';
+import { Bool, type Data, Float64, makeData, type RecordBatch, Type, Utf8, Vector, vectorFromArray } from 'apache-arrow';
 
 import { assertNever, PlanError } from '../errors.js';
 import type { BinaryOp, Expr } from '../logical/expr.js';
@@ -23,9 +23,27 @@ export interface Column {
 export type Compiled = (batch: RecordBatch) => Column;
 
 function columnOfData(d: Data, n: number): Column {
-  const v = new Vector([d]);
   const t = d.type.typeId;
-  if (t === Type.Int || t === Type.Float || t === Type.Decimal) {
+  if (t === Type.Int || t === Type.Float) {
+    const raw = d.values as ArrayLike<number | bigint>;
+    const off = d.offset;
+    const bits = d.nullCount > 0 ? d.nullBitmap : null;
+    const isBig = raw instanceof BigInt64Array || raw instanceof BigUint64Array;
+    if (!bits && !isBig && !(t === Type.Float && (d.type as unknown as { precision: number }).precision === 0)) {
+      // No nulls, plain numbers: the buffer itself.
+      return { kind: 'number', values: (raw as unknown as Float64Array).subarray(off, off + n), length: n };
+    }
+    const out = new Array<number | null>(n);
+    const v = t === Type.Float && (d.type as unknown as { precision: number }).precision === 0 ? new Vector([d]) : null;
+    for (let i = 0; i < n; i++) {
+      const j = off + i;
+      if (bits && ((bits[j >> 3]! >> (j & 7)) & 1) === 0) out[i] = null;
+      else out[i] = v ? (v.get(i) as number) : Number(raw[j]!);
+    }
+    return { kind: 'number', values: out, length: n };
+  }
+  const v = new Vector([d]);
+  if (t === Type.Decimal) {
     const out = new Array<number | null>(n);
     for (let i = 0; i < n; i++) {
       const x = v.get(i) as number | bigint | null;
@@ -186,8 +204,23 @@ function at(c: Column): (i: number) => unknown {
 /** The column as Arrow Data (numbers → Float64, bools → Bool, strings → Utf8). */
 export function toData(c: Column): Data {
   const get = at(c);
+  if (c.kind === 'number') {
+    // Straight into a Float64 buffer with a validity bitmap (no builder).
+    const n = c.length;
+    const values = new Float64Array(n);
+    let bits: Uint8Array | null = null;
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      const x = get(i);
+      if (x === null) {
+        if (!bits) bits = new Uint8Array((n + 7) >> 3).fill(0xff);
+        bits[i >> 3]! &= ~(1 << (i & 7));
+        nulls++;
+      } else values[i] = x as number;
+    }
+    return makeData({ type: new Float64(), length: n, nullCount: nulls, data: values, ...(bits ? { nullBitmap: bits } : {}) });
+  }
   const vals = Array.from({ length: c.length }, (_, i) => get(i));
-  if (c.kind === 'number') return vectorFromArray(vals as (number | null)[], new Float64()).data[0]!;
   if (c.kind === 'bool') return vectorFromArray(vals as (boolean | null)[], new Bool()).data[0]!;
   if (c.kind === 'string') return vectorFromArray(vals as (string | null)[], new Utf8()).data[0]!;
   throw new PlanError('invalid-argument', 'an expression result of this type cannot be materialised yet');
