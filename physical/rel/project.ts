@@ -1,17 +1,19 @@
 /**
  * Project: evaluates one expression per output column. Plain column references pass their
- * Arrow Data through untouched; constants are materialised per batch.
+ * Arrow Data through untouched; constants are materialised per batch. With `prefilter` (a
+ * WHERE fused by the planner) only the rows passing it are computed, and only the columns the
+ * expressions read are gathered.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
 
 import { formatScalar } from '../../logical/display.js';
-import type { NamedScalar } from '../../logical/plan.js';
-import { compileScalar } from '../expr/compile.js';
+import type { NamedScalar, Scalar } from '../../logical/plan.js';
+import { compilePredicate, compileScalar } from '../expr/compile.js';
 import { toData } from '../expr/col.js';
 import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
 import { UNORDERED } from './common.js';
-import { batchFrom } from './gather.js';
+import { batchFrom, gather } from './gather.js';
 
 export class RelProjectOp extends BaseOperator {
   readonly name = 'Project';
@@ -21,6 +23,7 @@ export class RelProjectOp extends BaseOperator {
     child: PhysicalOperator,
     readonly exprs: readonly NamedScalar[],
     schema: Schema,
+    readonly prefilter: Scalar | null = null,
   ) {
     const kept = child.ordering.keys.every((k) => exprs.some((e) => e.name === k && e.expr.kind === 'column' && e.expr.name === k));
     super(schema, [child], kept ? child.ordering : UNORDERED);
@@ -35,11 +38,14 @@ export class RelProjectOp extends BaseOperator {
   }
 
   displayParams(): readonly (readonly [string, string])[] {
-    return [['exprs', list(this.exprs.map((e) => (e.expr.kind === 'column' && e.expr.name === e.name ? e.name : `${formatScalar(e.expr)} AS ${e.name}`)))]];
+    return [
+      ['exprs', list(this.exprs.map((e) => (e.expr.kind === 'column' && e.expr.name === e.name ? e.name : `${formatScalar(e.expr)} AS ${e.name}`)))],
+      ...(this.prefilter ? [['where', formatScalar(this.prefilter)] as const] : []),
+    ];
   }
 
   withChildren(children: readonly PhysicalOperator[]): PhysicalOperator {
-    return new RelProjectOp(children[0]!, this.exprs, this.schema);
+    return new RelProjectOp(children[0]!, this.exprs, this.schema, this.prefilter);
   }
 
   protected async *run(ctx: ExecContext): AsyncGenerator<RecordBatch, void, undefined> {
@@ -51,13 +57,25 @@ export class RelProjectOp extends BaseOperator {
       }
       return compileScalar(e.expr, inSchema);
     });
+    const pre = this.prefilter ? compilePredicate(this.prefilter, inSchema) : null;
+    const used = new Set(compiled.flatMap((c) => (typeof c === 'number' ? [c] : c.inputs)));
     const input = this.input(0, ctx);
     try {
       for (let b = await input.next(); b; b = await input.next()) {
-        if (b.numRows === 0) continue;
-        this.hold(b.numRows);
-        const cols = compiled.map((c) => (typeof c === 'number' ? b.data.children[c]! : toData(c.evaluate(b.data.children, b.numRows))));
-        yield batchFrom(this.schema, cols, b.numRows);
+        let n = b.numRows;
+        if (n === 0) continue;
+        this.hold(n);
+        let src = b.data.children;
+        if (pre) {
+          const sel = pre.select(src, n);
+          if (sel && sel.length === 0) continue;
+          if (sel) {
+            src = src.map((c, i) => (used.has(i) ? gather(c, sel) : c));
+            n = sel.length;
+          }
+        }
+        const cols = compiled.map((c) => (typeof c === 'number' ? src[c]! : toData(c.evaluate(src, n))));
+        yield batchFrom(this.schema, cols, n);
       }
     } finally {
       await closeAll([input]);
