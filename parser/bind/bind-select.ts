@@ -143,9 +143,10 @@ class SelectBinder {
     const outputs = this.items.map((it) =>
       guard(ctx, it.span, () => (it.star ? this.starColumn(it.star, it) : bindExpr(this.postEnv('SELECT'), it.ast!)), nullOf),
     );
-    const having = sel.having ? guard(ctx, sel.having.span, () => bindExpr(this.postEnv('HAVING'), sel.having!), () => null) : null;
-    const qualify = sel.qualify ? guard(ctx, sel.qualify.span, () => bindExpr(this.postEnv('QUALIFY'), sel.qualify!), () => null) : null;
+    // HAVING, QUALIFY and ORDER BY may name select items (as DuckDB allows) where no column has the name.
     const aliases = new Map(this.items.map((it, i) => [it.name, outputs[i]!] as const));
+    const having = sel.having ? guard(ctx, sel.having.span, () => bindExpr(this.postEnv('HAVING', aliases), sel.having!), () => null) : null;
+    const qualify = sel.qualify ? guard(ctx, sel.qualify.span, () => bindExpr(this.postEnv('QUALIFY', aliases), sel.qualify!), () => null) : null;
     const order = this.opts.orderBy.map((o) => guard(ctx, o.span, () => this.orderTarget(o, outputs, aliases), () => ({ index: -1, expr: nullOf() })));
     ctx.diagnostics.check();
 
