@@ -90,7 +90,9 @@ export function sqlHost(db: Database): SqlHost {
   const loadTable = async (path: readonly string[], asof: AsOfValue): Promise<CatalogTable | undefined> => {
     const t = await openTable(path);
     if (!t) return undefined;
-    const stored = await t.schema(asof ?? undefined);
+    const snap = await t.snapshot(asof ?? undefined);
+    const stored = snap.schema();
+    const rows = snap.state.keySpace.reduce((n, f) => n + f.rows, 0);
     const doc = await readDoc(db, t);
     const keys = t.keySchema.fields.map((f) => f.name);
     const hidden = new Set(doc?.hidden ?? []);
@@ -110,7 +112,7 @@ export function sqlHost(db: Database): SqlHost {
       seen.add(d.name);
     }
     for (const s of stored.fields) if (!seen.has(s.name)) columns.push(col(s, true));
-    return { id: t.identifier, columns, keyColumns: keys };
+    return { id: t.identifier, columns, keyColumns: keys, rows };
   };
 
   const host: SqlHost = {

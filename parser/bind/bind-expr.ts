@@ -19,6 +19,7 @@ import { bindCall } from './bind-function.js';
 import { bindSubquery } from './bind-subquery.js';
 import type { BindContext, PlanHolder } from './context.js';
 import { atSpan, BindError } from './diagnostics.js';
+import { dateComparison, foldTemporal } from './fold.js';
 import { parseInterval } from './literals.js';
 import type { Scope } from './scope.js';
 import { arrowType } from './types.js';
@@ -72,7 +73,7 @@ function bindNode(env: ExprEnv, e: Ast.Expr): Scalar {
       if (e.op === '+') return sub(e.operand);
       return e.op === '-' ? call('neg', [sub(e.operand)]) : not(sub(e.operand));
     case 'binary':
-      return call(e.op, [sub(e.left), sub(e.right)]);
+      return dateComparison(foldTemporal(call(e.op, [sub(e.left), sub(e.right)])));
     case 'is-null':
       return call(e.negated ? 'is_not_null' : 'is_null', [sub(e.operand)]);
     case 'is-distinct-from':

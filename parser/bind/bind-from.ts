@@ -19,6 +19,7 @@ import { oneRow } from './bind-select.js';
 import type { AsOfValue } from './catalog.js';
 import type { BindContext } from './context.js';
 import { BindError, unknownName } from './diagnostics.js';
+import { orderJoins, type TableStats } from './join-order.js';
 import { Scope, type ScopeColumn, sameName } from './scope.js';
 
 export interface BoundFrom {
@@ -26,20 +27,28 @@ export interface BoundFrom {
   readonly scope: Scope;
   /** Window partitions every window call gets (a collection's parent keys). */
   readonly partition?: readonly Scalar[];
+  /** A base table's size and key (for the join order of FROM lists). */
+  readonly stats?: TableStats;
 }
 
 export function bindFrom(ctx: BindContext, from: readonly Ast.Relation[]): BoundFrom {
   let acc: BoundFrom | null = null;
+  const items: BoundFrom[] = [];
+  let lateral = false;
   for (const r of from) {
     if (ctx.consumed.has(r)) continue;
     if (acc && r.kind === 'table-function' && isLateral(r)) {
       acc = bindTableFunction(ctx, r, acc);
+      lateral = true;
       continue;
     }
     const b = bindRelation(ctx, r, acc);
+    items.push(b);
     acc = acc ? crossJoin(acc, b) : b;
   }
-  return acc!;
+  // A list of plain tables: the plan joins them in a better order (join-order.ts), same scope.
+  const ordered = lateral ? null : orderJoins(items, ctx.selects[ctx.selects.length - 1]?.select.where ?? null);
+  return ordered ? { ...acc!, plan: ordered } : acc!;
 }
 
 const isLateral = (r: Ast.TableFunction): boolean => ['unnest'].includes(r.name[r.name.length - 1]!.toLowerCase()) || isCollectionFunction(r);
@@ -129,7 +138,8 @@ function bindTable(ctx: BindContext, r: Ast.TableRef, left: BoundFrom | null): B
       const alias = c.hidden ? undefined : r.alias?.columns[visible++];
       return { table: qualifier, tablePath: r.alias ? [r.alias.name] : path, name: alias ?? c.name, expr: { kind: 'column', name: f.name, type: f.type }, ...(c.hidden ? { hidden: true } : {}) };
     });
-    return { plan, scope: new Scope(cols) };
+    const stats = t.rows === undefined ? undefined : { rows: t.rows, keys: t.keyColumns.map((k) => names.get(k)!) };
+    return { plan, scope: new Scope(cols), ...(stats ? { stats } : {}) };
   }
   const ds = ctx.catalog.dataset(path);
   if (ds) return bindCollection(ctx, ds.dataset, ds.rest, r, left, asof);

@@ -23,6 +23,8 @@ export interface CatalogTable {
   /** Columns in order: key columns first. */
   readonly columns: readonly CatalogColumn[];
   readonly keyColumns: readonly string[];
+  /** Rows stored (an estimate: fragments may overlap), for the join order of FROM lists. */
+  readonly rows?: number;
 }
 
 export interface CatalogDataset {

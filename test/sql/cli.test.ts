@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; bytes: Uint8Array }> {
   const out: string[] = [], err: string[] = [];
-  let bytes = new Uint8Array();
+  let bytes: Uint8Array = new Uint8Array();
   const io: SqlIO = {
     out: (s) => out.push(s),
     err: (s) => err.push(s),
