@@ -24,6 +24,8 @@ export interface Accumulator {
    * the number of rows of this batch with that group (so counting needs no per-row pass).
    */
   update(groups: Int32Array, args: readonly Col[], n: number, rowCounts?: Float64Array | null): void;
+  /** Whether update() can use per-group row counts. */
+  readonly usesRowCounts?: boolean;
   /** Results of groups 0..count-1. */
   finish(count: number): Col;
 }
@@ -44,6 +46,7 @@ const growU8 = (a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> 
 const validAt = (c: Col, i: number): boolean => (c.isConst ? c.value !== null : !c.validity || getBit(c.validity, i));
 
 class CountStar implements Accumulator {
+  readonly usesRowCounts = true;
   private n = new Float64Array(16);
   ensure(count: number): void {
     this.n = growF(this.n, count);
@@ -89,6 +92,7 @@ function validityFrom(seen: Uint8Array, count: number): Uint8Array | null {
 }
 
 class Count implements Accumulator {
+  readonly usesRowCounts = true;
   private n = new Float64Array(16);
   ensure(count: number): void {
     this.n = growF(this.n, count);
@@ -135,6 +139,7 @@ export function rowCountsOf(groups: Int32Array, n: number, count: number): Float
 
 /** Sum / avg of doubles (and sums of integers into Float64 results). */
 class FloatSum implements Accumulator {
+  readonly usesRowCounts = true;
   private s = new Float64Array(16);
   private c = new Float64Array(16);
   constructor(
@@ -217,6 +222,19 @@ class IntSum implements Accumulator {
     const valid = a.validity;
     const cv = a.isConst ? a.value : null;
     if (a.isConst && cv === null) return;
+    if (v && !valid) {
+      // The common case: 32-bit integers without NULLs.
+      for (let i = 0; i < n; i++) {
+        const g = groups[i]!;
+        if (g < 0) continue;
+        seen[g] = 1;
+        const x = v[i]!;
+        const t = s[g]! + x;
+        if (t >= LIMIT || t <= -LIMIT) this.spill(g, BigInt(x));
+        else s[g] = t;
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const g = groups[i]!;
       if (g < 0 || (valid && !getBit(valid, i))) continue;

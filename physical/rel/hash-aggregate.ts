@@ -34,6 +34,20 @@ interface AggState {
   readonly order: { keys: readonly CompiledScalar[]; gids: Int32Array[]; args: Data[][]; keyData: Data[][] } | null;
 }
 
+/**
+ * Group ids of a batch's rows (-1 for rows outside `sel`). A plain function: hot loops run
+ * optimised here, not inside the operator's async generator.
+ */
+function groupIds(table: GroupTable | null, groupExprs: readonly CompiledScalar[], cols: readonly Data[], n: number, sel: Uint32Array | null): Int32Array {
+  const gids = new Int32Array(n);
+  if (sel) gids.fill(-1);
+  if (table) {
+    const keys = groupExprs.map((g) => g.evaluate(cols, n));
+    table.insert(keys, n, gids, sel ?? undefined);
+  } else if (sel) for (let k = 0; k < sel.length; k++) gids[sel[k]!] = 0;
+  return gids;
+}
+
 export class HashAggregateOp extends BaseOperator {
   readonly name = 'HashAggregate';
 
@@ -102,16 +116,11 @@ export class HashAggregateOp extends BaseOperator {
           n = rows.length;
           sel = null;
         }
-        const gids = new Int32Array(n);
-        if (sel) gids.fill(-1);
-        if (table) {
-          const keys = groupExprs.map((g) => g.evaluate(cols, n));
-          table.insert(keys, n, gids, sel ?? undefined);
-        } else if (sel) for (const i of sel) gids[i] = 0;
+        const gids = groupIds(table, groupExprs, cols, n, sel);
         const count = table ? table.size : 1;
         this.hold(count + n);
         // Few groups: count each group's rows once for every count-like state.
-        const shared = count * 4 < n ? rowCountsOf(gids, n, count) : null;
+        const shared = count * 4 < n && states.some((st) => st.acc.usesRowCounts) ? rowCountsOf(gids, n, count) : null;
         for (const s of states) this.update(s, cols, n, gids, count, shared);
       }
       const count = table ? table.size : 1;
@@ -137,7 +146,7 @@ export class HashAggregateOp extends BaseOperator {
       const keep = s.filter.select(cols, n);
       if (keep) {
         g = new Int32Array(n).fill(-1);
-        for (const i of keep) g[i] = gids[i]!;
+        for (let k = 0; k < keep.length; k++) g[keep[k]!] = gids[keep[k]!]!;
       }
     }
     if (s.distinct) g = this.firstOfDistinct(s.distinct, g, args, n);

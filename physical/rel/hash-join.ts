@@ -80,20 +80,7 @@ export class HashJoinOp extends BaseOperator {
       const table = groupTable(rightKeyExprs.map((k) => k.type), false);
       const gid = new Int32Array(rows);
       if (rows) table.build(rightKeys, rows, gid);
-      const starts = new Int32Array(table.size + 1);
-      for (let r = 0; r < rows; r++) if (gid[r]! >= 0) starts[gid[r]! + 1]!++;
-      for (let g = 0; g < table.size; g++) starts[g + 1]! += starts[g]!;
-      const fill = starts.slice(0, table.size);
-      const groupRows = new Uint32Array(rows);
-      const nullRows: number[] = [];
-      // Unique keys inserted in row order: group g is right row g (no CSR indirection).
-      let identity = table.size === rows;
-      for (let r = 0; identity && r < rows; r++) identity = gid[r] === r;
-      for (let r = 0; r < rows; r++) {
-        const g = gid[r]!;
-        if (g >= 0) groupRows[fill[g]!++] = r;
-        else nullRows.push(r);
-      }
+      const { starts, groupRows, nullRows, identity } = layout(gid, rows, table.size);
       const bothSchema = new Schema([...leftOp.schema.fields, ...rightOp.schema.fields]);
       const residual = this.spec.residual ? compilePredicate(this.spec.residual, bothSchema) : null;
       const core = new JoinCore({ type: t, schema: this.schema, residual }, leftOp.schema.fields.length);
@@ -160,6 +147,31 @@ function probe(found: Int32Array, starts: Int32Array, groupRows: Uint32Array, fr
     }
   }
   return [to, li, ri];
+}
+
+/**
+ * The build rows per group (CSR: rows of group g are groupRows[starts[g] .. starts[g + 1])),
+ * the rows with a NULL key, and whether group g is simply row g (unique keys in row order).
+ */
+function layout(gid: Int32Array, rows: number, groups: number): { starts: Int32Array; groupRows: Uint32Array; nullRows: number[]; identity: boolean } {
+  const starts = new Int32Array(groups + 1);
+  let identity = groups === rows;
+  for (let r = 0; r < rows; r++) {
+    const g = gid[r]!;
+    if (g >= 0) starts[g + 1]!++;
+    if (g !== r) identity = false;
+  }
+  const nullRows: number[] = [];
+  if (identity) return { starts, groupRows: new Uint32Array(0), nullRows, identity };
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+  const fill = starts.slice(0, groups);
+  const groupRows = new Uint32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const g = gid[r]!;
+    if (g >= 0) groupRows[fill[g]!++] = r;
+    else nullRows.push(r);
+  }
+  return { starts, groupRows, nullRows, identity };
 }
 
 /** probe() when every group is one right row with the group's number. */
