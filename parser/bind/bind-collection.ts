@@ -326,10 +326,16 @@ class CollectionBinder {
       const below = r && (r.kind === 'field' || r.kind === 'key') && r.path.length > this.from.length;
       if (below && !lenient) {
         const here = this.from[this.from.length - 1]!;
-        throw new LevelError(`'${(r as { path: readonly string[] }).path.at(-1)}' is below '${here}': use ${e.path.join('.')} inside an aggregate (avg, sum, count, list, …) to reduce it to one value per ${here}`);
+        throw new BindError('level-error', `'${(r as { path: readonly string[] }).path.at(-1)}' is below '${here}': use ${e.path.join('.')} inside an aggregate (avg, sum, count, list, …) to reduce it to one value per row of '${here}'`, e.span);
       }
       if (r && !below) this.addRef(r);
-      if (!r && !lenient && e.path.length >= 2) this.checkElsewhere(e.path[0]!);
+      if (!r && !lenient && e.path.length >= 2) {
+        try {
+          this.checkElsewhere(e.path[0]!);
+        } catch (err) {
+          throw err instanceof LevelError ? new BindError('level-error', err.message, e.span) : err;
+        }
+      }
     }
     if (e.kind === 'exists' || e.kind === 'subquery' || e.kind === 'in-subquery') this.collectQuery(e.query);
     for (const c of childExprs(e)) this.collect(c, lenient);
@@ -578,11 +584,7 @@ export function bindCollection(ctx: BindContext, ds: CatalogDataset | null, rest
     for (const e of others) if (e && !ctx.pushed.has(e)) b.collect(e);
     for (const w of sel.windows) for (const e of [...w.window.partitionBy, ...w.window.orderBy.map((o) => o.expr)]) b.collect(e);
     for (const f of sel.from) if (f.kind === 'table-function' && !ctx.consumed.has(f)) for (const a of f.args) b.collect(a.value);
-    // Resampled columns and timeline times are used by name: add every one the aliases offer.
-    for (const [alias, def] of b.resamples) {
-      b.addRef({ kind: 'resampled', alias, field: null });
-      for (const [k, n] of collectionAt(b.schema, def.source).fields) if (n.kind !== 'collection') b.addRef({ kind: 'resampled', alias, field: k });
-    }
+    // A timeline makes its steps the scan's rows even when no column of it is named.
     for (const alias of b.timelines.keys()) b.addRef({ kind: 'time', alias });
   }
   // FROM-level items read the filtered level (items were made before the filters were known).
