@@ -29,6 +29,7 @@ import { bindWhereSubquery, isWhereSubquery } from './bind-subquery.js';
 import { bindFrame, mergeWindow } from './bind-window.js';
 import { applyPending, type BindContext, colOf, type Frame, newHolder, type PlanHolder } from './context.js';
 import { BindError } from './diagnostics.js';
+import { factorOr } from './fold.js';
 import { scalarKey } from './keys.js';
 import { Scope } from './scope.js';
 
@@ -222,9 +223,10 @@ class SelectBinder {
           if (r.predicate) preds.push(r.predicate);
           return;
         }
-        const s = bindExpr(this.preEnv('WHERE', this.whereHolder), conj);
-        if (this.opts.open && outerOf(s)) this.correlated(s);
-        else preds.push(s);
+        for (const s of factorOr(bindExpr(this.preEnv('WHERE', this.whereHolder), conj))) {
+          if (this.opts.open && outerOf(s)) this.correlated(s);
+          else preds.push(s);
+        }
       }, () => undefined);
     }
     this.ctx.diagnostics.check();

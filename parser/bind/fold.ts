@@ -10,6 +10,7 @@ import type { Timestamp } from 'apache-arrow';
 
 import { civilFromDays, daysFromCivil, isDate, isInteger, isInterval, isTimestamp, microsToUnit, T } from '../../logical/functions.js';
 import type { Scalar } from '../../logical/plan.js';
+import { scalarKey } from './keys.js';
 import type { IntervalValue } from './literals.js';
 
 const DAY_US = 86_400_000_000n;
@@ -93,4 +94,26 @@ export function dateComparison(s: Scalar): Scalar {
     default:
       return s;
   }
+}
+
+const conjunctsOf = (s: Scalar): Scalar[] => (s.kind === 'call' && s.fn === 'and' ? s.args.flatMap(conjunctsOf) : [s]);
+const disjunctsOf = (s: Scalar): Scalar[] => (s.kind === 'call' && s.fn === 'or' ? s.args.flatMap(disjunctsOf) : [s]);
+const and = (xs: readonly Scalar[]): Scalar => (xs.length === 1 ? xs[0]! : { kind: 'call', fn: 'and', args: xs, type: T.bool });
+
+/**
+ * `(a AND b) OR (a AND c)` → `a AND (b OR c)`: conjuncts every branch of an OR shares become
+ * conjuncts of their own, so a join key inside the branches (TPC-H Q19's `p_partkey = l_partkey`)
+ * becomes a join key instead of a cross join filtered afterwards. Returns the conjuncts.
+ */
+export function factorOr(s: Scalar): Scalar[] {
+  const branches = disjunctsOf(s);
+  if (branches.length < 2) return [s];
+  const sets = branches.map((b) => conjunctsOf(b));
+  const common = sets[0]!.filter((c) => sets.every((xs) => xs.some((x) => scalarKey(x) === scalarKey(c))));
+  if (common.length === 0) return [s];
+  const keys = new Set(common.map(scalarKey));
+  const rests = sets.map((xs) => xs.filter((x) => !keys.has(scalarKey(x))));
+  // A branch with nothing left is TRUE: the OR holds whenever the common part does.
+  if (rests.some((r) => r.length === 0)) return common;
+  return [...common, { kind: 'call', fn: 'or', args: rests.map(and), type: T.bool }];
 }

@@ -7,8 +7,9 @@
  *      the table alone;
  *   2. start with the largest;
  *   3. then repeatedly add a table joined to those already placed by a WHERE equality, preferring
- *      one joined on its whole primary key (at most one match per row: no fan-out), smallest
- *      first; tables joined to nothing come last (cross joins).
+ *      one joined on its whole primary key (at most one match per row: no fan-out), and among
+ *      those a filtered one (it shrinks the probe stream), smallest first; tables joined to
+ *      nothing come last (cross joins).
  *
  * WHERE predicates are applied above (the optimizer turns them into join keys and scan filters),
  * so any order gives the same rows; names resolve through the scope, which keeps FROM order
@@ -88,8 +89,10 @@ export function orderJoins(items: readonly (BoundFrom & { stats?: TableStats })[
       }
       const keys = items[i]!.stats!.keys;
       const onKey = keys.length > 0 && keys.every((k) => tied.has(k));
-      // Key joins first, then other joins, then cross joins; smaller first within each.
-      const score = (onKey ? 0 : tied.size > 0 ? 1 : 2) * 1e15 + est[i]!;
+      // Key joins of filtered tables first (they shrink the probe stream), then other key joins,
+      // then other joins, then cross joins; smaller first within each.
+      const rank = onKey ? (filtered[i] ? 0 : 1) : tied.size > 0 ? 2 : 3;
+      const score = rank * 1e15 + est[i]!;
       if (score < bestScore) {
         bestScore = score;
         best = i;
