@@ -11,7 +11,7 @@ import type { Plan } from '../../logical/plan.js';
 import { cast, named, project } from '../../logical/plan-build.js';
 import { type CollectionNode, datasetSchema, type DatasetSchema, keyed, positional, scalar, type SchemaNode, struct } from '../../logical/schema.js';
 import type * as Ast from '../ast.js';
-import { bindCollectionInsert, collectionDeleteSelect, type CollectionTarget } from './bind-collection.js';
+import { bindCollectionInsert, collectionDeleteSelect, type CollectionTarget } from './collection-dml.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import { bindSelect } from './bind-select.js';
 import type { CatalogColumn, CatalogTable } from './catalog.js';
