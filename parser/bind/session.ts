@@ -12,7 +12,7 @@ import { Field, Int64, makeData, RecordBatch, Schema, Struct, Utf8, vectorFromAr
 import { PlanError } from '../../errors.js';
 import { typeName } from '../../logical/functions.js';
 import type { Plan } from '../../logical/plan.js';
-import type { DatasetSchema } from '../../logical/schema.js';
+import { type DatasetSchema, formatSchema } from '../../logical/schema.js';
 import type * as Ast from '../ast.js';
 import { parseSql } from '../parse.js';
 import { asOfValue } from './bind-from.js';
@@ -188,7 +188,7 @@ async function execute(host: SqlHost, b: BoundStatement): Promise<SqlResult> {
     case 'describe': {
       if (!b.table) {
         const ds = await host.dataset(b.name);
-        if (ds) return textResult('describe', ['tree'], [[`dataset ${ds.dataset.name}`]]);
+        if (ds) return textResult('describe', ['tree'], formatSchema(ds.dataset.schema).split('\n').map((l) => [l]));
         throw new PlanError('sql-unknown-table', `no table ${b.name.join('.')}`);
       }
       const t = b.table;
