@@ -197,7 +197,17 @@ export function queryArb(tables: readonly string[]): fc.Arbitrary<Shape> {
     }
   });
 
+  // Three comma-joined tables (the binder picks the join order) and ORs sharing a join key.
+  const threeWay = fc.tuple(fc.constantFrom('a', 'b', 'id'), fc.constantFrom('a', 'b', 's'), fc.option(exprArb(['x', 'y', 'z'], 'bool', 1), { nil: '' })).map(([k1, k2, p]) =>
+    shape('join3')(`SELECT x.id AS xi, y.id AS yi, z.id AS zi, x.s FROM ${tables[0]} AS x, ${tables[1]} AS y, ${tables[2]} AS z WHERE x.${k1} = y.${k1} AND y.${k2} = z.${k2}${p ? ` AND ${p}` : ''}`),
+  );
+  const orFactored = fc.tuple(two, fc.constantFrom('a', 'b'), exprArb(['x', 'y'], 'bool', 1), exprArb(['x', 'y'], 'bool', 1)).map(([[l, r], k, p, q]) =>
+    shape('or-join')(`SELECT x.id AS xi, y.id AS yi FROM ${l} AS x, ${r} AS y WHERE (x.${k} = y.${k} AND ${p}) OR (x.${k} = y.${k} AND ${q})`),
+  );
+
   return fc.oneof(
+    { weight: 1, arbitrary: threeWay },
+    { weight: 1, arbitrary: orFactored },
     { weight: 3, arbitrary: projection },
     { weight: 3, arbitrary: joined },
     { weight: 1, arbitrary: usingJoin },
