@@ -12,7 +12,7 @@ import { Field, type RecordBatch, Struct, Table as ArrowTable, Uint64, vectorFro
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PlanError } from '../errors.js';
 import type { DuckDBExport, ToDuckDBOptions } from '../storage/duckdb/index.js';
-import { type Expr, formatExpr } from '../logical/expr.js';
+import { type Expr, formatExpr, type Level } from '../logical/expr.js';
 import type { Roots } from '../logical/fluent-types.js';
 import { type CollectionRef, ExprRef, refs } from '../logical/fluent.js';
 import { collectionAt, type CollectionNode, type DatasetSchema, keyColumns, type RootNodes, nodeType, type SchemaNode } from '../logical/schema.js';
@@ -208,9 +208,9 @@ export class Dataset<R extends RootNodes = RootNodes> {
     const path = [...t.level.path];
     const parent: unknown[] = [];
     for (let d = 0; d < path.length - 1; d++) {
-      const pin = t.level.filters.find((f) => f.depth === d && f.pred.kind === 'key_in' && f.pred.keys.length === 1 && f.pred.tuples.length === 1);
-      if (!pin || pin.pred.kind !== 'key_in') return { path, parent: null };
-      parent.push(pin.pred.tuples[0]![0]);
+      const pin = pinnedKey(t.level, d);
+      if (!pin) return { path, parent: null };
+      parent.push(pin.key);
     }
     return { path, parent };
   }
@@ -273,9 +273,9 @@ export class Dataset<R extends RootNodes = RootNodes> {
     if (e.kind !== 'field' || e.path.length !== 1) throw new PlanError('invalid-argument', `set() takes a top-level field of a collection, not ${String(target)}`);
     const path = e.level.path;
     const keys = path.map((name, depth) => {
-      const pin = e.level.filters.find((f) => f.depth === depth && f.pred.kind === 'key_in' && f.pred.keys.length === 1 && f.pred.tuples.length === 1);
-      if (!pin || pin.pred.kind !== 'key_in') throw new PlanError('invalid-argument', `set(): pin '${name}' with get(key) (one key) to write one value`);
-      return pin.pred.tuples[0]![0];
+      const pin = pinnedKey(e.level, depth);
+      if (!pin) throw new PlanError('invalid-argument', `set(): pin '${name}' with get(key) (one key) to write one value`);
+      return pin.key;
     });
     if (collectionAt(this.schema, path).key.kind === 'positional') {
       throw new PlanError('invalid-argument', `'${path[path.length - 1]}' is positional: write the whole collection instead`);
@@ -456,6 +456,14 @@ function outputName(e: Expr): string {
     default:
       return formatExpr(e);
   }
+}
+
+/** The one key `get(key)` pinned at `depth` of a level's path, if any. */
+function pinnedKey(level: Level, depth: number): { key: unknown } | null {
+  for (const f of level.filters) {
+    if (f.depth === depth && f.pred.kind === 'key_in' && f.pred.keys.length === 1 && f.pred.tuples.length === 1) return { key: f.pred.tuples[0]![0] };
+  }
+  return null;
 }
 
 /** A planned scan over a dataset: run it as Arrow batches or one Arrow table. */

@@ -487,8 +487,8 @@ export function needsOf(exprs: readonly Expr[], level: Level): Needs {
       throw new LevelError(`'${ll.path[ll.path.length - 1]}' is below '${level.path[level.path.length - 1]}': reduce it (sum, mean, count, list, …) to use it at this level`);
     }
   }
-  const seen = new Set<string>();
-  return { leaves: ls.filter((l) => (seen.has(leafColumn(l)) ? false : (seen.add(leafColumn(l)), true))), filters };
+  // Leaves are deduplicated where streams are built (levelStream).
+  return { leaves: ls, filters };
 }
 
 /** The Arrow type eval.ts produces for a computed expression. */
