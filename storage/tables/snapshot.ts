@@ -61,6 +61,17 @@ export interface ScanOptions {
   readonly batchRows?: number;
 }
 
+/**
+ * The filter a standalone fragment's scan applies: the key filter, plus the group filter when
+ * every column it uses is stored in the fragment (`pushAll`); otherwise the group filter runs
+ * after the fragment is read.
+ */
+function fragmentFilter(keyNames: readonly string[], present: (name: string) => boolean, where: Predicate | undefined, keyWhere: Predicate | undefined): { p: Predicate | undefined; pushAll: boolean } {
+  const pushAll = where === undefined || [...predicateColumns(where)].every((c) => keyNames.includes(c) || present(c));
+  const p = pushAll ? (where && keyWhere ? and(keyWhere, where) : (where ?? keyWhere)) : keyWhere;
+  return { p, pushAll };
+}
+
 /** One fragment in a scan forecast (EXPLAIN DATA). */
 export interface FragmentForecast {
   readonly group: string;
@@ -250,6 +261,12 @@ export class Snapshot {
     }
   }
 
+  /** A cluster read on its own (no merge): one fragment, not a tombstone, no range tombstones over it. */
+  private standalone(cluster: readonly FragmentEntry[]): boolean {
+    const f = cluster[0]!;
+    return cluster.length === 1 && !f.tombstone && this.rangeTombstonesFor(f).length === 0;
+  }
+
   /** Field presence in a fragment: stored in it and not older than the field's `since`. */
   private present(g: GroupState | undefined, f: FragmentEntry): (name: string) => boolean {
     const cols = new Set(f.columns);
@@ -294,11 +311,9 @@ export class Snapshot {
         continue;
       }
       const f0 = cluster[0]!;
-      if (cluster.length === 1 && !f0.tombstone && this.rangeTombstonesFor(f0).length === 0) {
+      if (this.standalone(cluster)) {
         const present = this.present(g, f0);
-        const whereCols = where ? [...predicateColumns(where)] : [];
-        const pushAll = whereCols.every((c) => keyNames.includes(c) || present(c));
-        const p = pushAll ? (where && keyWhere ? and(keyWhere, where) : (where ?? keyWhere)) : keyWhere;
+        const { p, pushAll } = fragmentFilter(keyNames, present, where, keyWhere);
         for await (const b of read(f0, p)) {
           const out = conform(b, keyFields, fields, present);
           const filtered = !pushAll && where ? filterBatch(out, where) : out;
@@ -396,6 +411,7 @@ export class Snapshot {
     const out: FragmentForecast[] = [];
     const visit = async (gp: string, g: GroupState | undefined, fragments: readonly FragmentEntry[], fields: readonly Field[], where: Predicate | undefined): Promise<void> => {
       const kept = new Set(fragments.filter((f) => this.inRange(f, r)));
+      const alone = new Set(clusterBySpan([...kept]).filter((c) => this.standalone(c)).map((c) => c[0]!));
       for (const f of fragments) {
         const base = { group: gp, path: f.path, level: f.level, rows: f.rows, size: f.size };
         if (!kept.has(f)) {
@@ -403,15 +419,12 @@ export class Snapshot {
           continue;
         }
         const present = this.present(g, f);
-        const alone = clusterBySpan([...kept]).some((c) => c.length === 1 && c[0] === f) && !f.tombstone && this.rangeTombstonesFor(f).length === 0;
-        const whereCols = where ? [...predicateColumns(where)] : [];
-        const pushAll = alone && whereCols.every((c) => keyNames.has(c) || present(c));
-        const p = pushAll ? (where && keyWhere ? and(keyWhere, where) : (where ?? keyWhere)) : keyWhere;
+        const p = alone.has(f) ? fragmentFilter([...keyNames], present, where, keyWhere).p : keyWhere;
         const file = await this.core.files.get(f.path);
         const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
         const fc = await file.forecast({ columns: cols, ...(p ? { where: p } : {}) });
         const pruned = fc.batchesTotal > 0 && fc.batchesPruned === fc.batchesTotal;
-        out.push({ ...base, kept: !pruned, reason: pruned ? 'zone maps' : alone ? 'in range' : 'in range (merged with overlapping fragments)', forecast: fc });
+        out.push({ ...base, kept: !pruned, reason: pruned ? 'zone maps' : alone.has(f) ? 'in range' : 'in range (merged with overlapping fragments)', forecast: fc });
       }
     };
     if (groups.length === 0) await visit('(keys)', undefined, this.state.keySpace, [], undefined);

@@ -8,6 +8,17 @@ import type { Data } from 'apache-arrow';
 
 export type DecodeRange = (start: number, end: number) => Promise<Data>;
 
+/** The index of the chunk holding `row`, given ascending chunk boundaries from 0 to the row count. */
+export function chunkIndex(bounds: readonly number[], row: number): number {
+  let lo = 0, hi = bounds.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[mid]! <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export class ChunkReader {
   private readonly cache = new Map<number, Promise<Data>>();
 
@@ -18,13 +29,7 @@ export class ChunkReader {
   ) {}
 
   private chunkOf(row: number): number {
-    let lo = 0, hi = this.bounds.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.bounds[mid]! <= row) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return chunkIndex(this.bounds, row);
   }
 
   private chunk(i: number): Promise<Data> {

@@ -13,7 +13,7 @@ import { takeData } from '../arrow/take.js';
 import { type ByteRange, type ByteSource, coalesce, LocalFileSource, MemorySource, readCoalesced } from './byte-source.js';
 import { toArrowData } from './column.js';
 import { toArrowField, type VortexDType } from './dtype.js';
-import { ChunkReader } from './chunk-reader.js';
+import { chunkIndex, ChunkReader } from './chunk-reader.js';
 import { chunkBoundaries, type LayoutNode } from './layout.js';
 import { evalRow, evalZone, predicateColumns, type Predicate, type Verdict, type ZoneStats } from './predicate.js';
 import { type WriteData, type WriteOptions, type WriteResult, type WriteTarget, writeVortex } from './write.js';
@@ -426,15 +426,6 @@ export class VortexFile {
     let bytes = 0, gets = 0, rows = 0;
     const segments = new Set<number>();
     const touched = new Map<number, Set<number>>(); // column (or -1) → chunk indexes
-    const chunkOf = (cb: readonly number[], row: number): number => {
-      let lo = 0, hi = cb.length - 2;
-      while (lo < hi) {
-        const m = (lo + hi + 1) >> 1;
-        if (cb[m]! <= row) lo = m;
-        else hi = m - 1;
-      }
-      return lo;
-    };
     for (const { a, b, verdict } of plan) {
       rows += b - a;
       const need = verdict === 'all' ? cols : [...new Set([...cols, ...whereCols])];
@@ -442,7 +433,7 @@ export class VortexFile {
         const cb = chunks.get(c)!;
         let set = touched.get(c);
         if (!set) touched.set(c, (set = new Set()));
-        for (let i = chunkOf(cb, a); i <= chunkOf(cb, b - 1); i++) set.add(i);
+        for (let i = chunkIndex(cb, a); i <= chunkIndex(cb, b - 1); i++) set.add(i);
       }
     }
     for (const [c, set] of touched) {
