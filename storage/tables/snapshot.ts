@@ -447,6 +447,8 @@ export class Snapshot {
 
   /** The rows of a key-sorted batch (stored key column names) at or after `from`. */
   private trimBefore(b: RecordBatch, from: Uint8Array): RecordBatch {
+    // Usually the whole batch is past the bound: one key encoded, not the batch's.
+    if (compareKeyTo(this.rowKeys(b.slice(0, 1)), 0, from) >= 0) return b;
     const keys = this.rowKeys(b);
     const i = lowerBound(keys, from);
     return i === 0 ? b : b.slice(i);
