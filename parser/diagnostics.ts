@@ -3,10 +3,17 @@
  * is about. Several are collected before a {@link ParseError} is thrown; the error's message
  * shows each one with the offending line and a caret under the column.
  */
-import { ParseError } from '../errors.js';
+import { EngineError, type ErrorCode, ParseError } from '../errors.js';
 import type { Position, SourceSpan } from './ast.js';
 
-export type DiagnosticCode = 'sql-lex' | 'sql-syntax';
+/** The codes the parser gives its own diagnostics. */
+export type ParseCode = Extract<ErrorCode, 'sql-lex' | 'sql-syntax'>;
+
+/**
+ * Any code a front-end diagnostic carries: the parser's ({@link ParseCode}) and the binder's
+ * (`sql-unknown-column`, `sql-unsupported`, `level-error`, …, every one an {@link ErrorCode}).
+ */
+export type DiagnosticCode = ErrorCode;
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;
@@ -63,9 +70,9 @@ export function formatDiagnostic(text: string, diag: Diagnostic): string {
   return `${start.line}:${start.column}: ${diag.message}${suggestion}\n  ${shown}\n  ${pad}${'^'.repeat(width)}`;
 }
 
-/** The diagnostics carried by a ParseError of the SQL front end (empty for other errors). */
+/** The diagnostics carried by an error of the SQL front end (parse or bind; empty for other errors). */
 export function diagnosticsOf(error: unknown): readonly Diagnostic[] {
-  if (!(error instanceof ParseError)) return [];
+  if (!(error instanceof EngineError)) return [];
   const diags = error.details['diagnostics'];
   return Array.isArray(diags) ? (diags as Diagnostic[]) : [];
 }

@@ -8,13 +8,8 @@ import type { SourceSpan } from '../ast.js';
 import { type Diagnostic, formatDiagnostic, MAX_DIAGNOSTICS } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
 
-/** A bind diagnostic (the parser's Diagnostic with a bind code). */
-export interface BindDiagnostic {
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly span: SourceSpan;
-  readonly suggestion?: string;
-}
+/** A bind diagnostic: the parser's Diagnostic, with a bind code. */
+export type BindDiagnostic = Diagnostic;
 
 /** A bind error not yet placed in text (thrown inside the binder, caught by the collector). */
 export class BindError extends PlanError {
@@ -92,8 +87,7 @@ export function bindErrorOf(text: string, diags: readonly BindDiagnostic[]): Pla
   const sorted = [...diags].sort((a, b) => a.span.start.offset - b.span.start.offset).slice(0, MAX_DIAGNOSTICS);
   const first = sorted[0]!;
   const header = sorted.length > 1 ? `${sorted.length} errors in SQL:\n` : '';
-  // The parser's formatter only reads span, message and suggestion.
-  const message = header + sorted.map((d) => formatDiagnostic(text, d as unknown as Diagnostic)).join('\n');
+  const message = header + sorted.map((d) => formatDiagnostic(text, d)).join('\n');
   const { start, end } = first.span;
   return new PlanError(first.code, message, {
     span: { line: start.line, column: start.column, offset: start.offset, length: end.offset - start.offset },

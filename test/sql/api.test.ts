@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Database, open, PlanError } from '../../index.js';
+import { diagnosticsOf } from '../../parser/diagnostics.js';
 
 let dir: string;
 let db: Database;
@@ -77,6 +78,12 @@ describe('errors', () => {
     expect(e.message).toContain('1:14: no column "scor" in scope (did you mean score?)');
     expect(e.message).toContain('1:20: unknown function frobnicate');
     expect((e.details['diagnostics'] as unknown[]).length).toBe(3);
+    // Bind diagnostics are the parser's Diagnostic type, with the binder's codes.
+    expect(diagnosticsOf(e).map((d) => [d.code, d.span.start.column, d.suggestion ?? null])).toEqual([
+      ['sql-unknown-column', 8, 'name'],
+      ['sql-unknown-column', 14, 'score'],
+      ['sql-unknown-function', 20, null],
+    ]);
   });
 
   it('unknown tables suggest close names; syntax errors come from the parser', async () => {
