@@ -264,3 +264,17 @@ export function constantInteger(env: ExprEnv, e: Ast.Expr, what: string): number
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new BindError('sql-invalid', `${what} must be a non-negative integer constant`, e.span);
   return n;
 }
+
+/** Calls `f` on every expression of a query (its SELECTs, subqueries and FROM items included). */
+export function walkQueryExprs(q: Ast.Query, f: (e: Ast.Expr) => void): void {
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (typeof n !== 'object' || n === null) return;
+    const o = n as { kind?: string };
+    if (o.kind && EXPR_KINDS.has(o.kind)) return f(n as Ast.Expr);
+    for (const [k, v] of Object.entries(n)) if (k !== 'span') walk(v);
+  };
+  walk(q);
+}
+
+const EXPR_KINDS = new Set(['column', 'number', 'string', 'boolean', 'null', 'interval', 'array', 'parameter', 'unary', 'binary', 'is-null', 'is-distinct-from', 'between', 'in-list', 'in-subquery', 'like', 'exists', 'subquery', 'case', 'cast', 'call', 'field', 'index']);

@@ -1,20 +1,21 @@
 /**
- * Name resolution and level expressions for a collection scan in SQL (bind-collection.ts): a
- * column path resolved against the collection tree (the FROM level by alias or name, ancestors,
- * descendants, timelines and resamples), AST expressions as level expressions (logical/expr.ts),
- * reductions of descendants, the scan items (one per distinct expression) and their SQL types.
+ * Name resolution for a collection scan in SQL (bind-collection.ts): a column path resolved
+ * against the collection tree (the FROM level by alias or name, ancestors, descendants, timelines
+ * and resamples), the scan items (one per distinct expression) and the scope columns. AST →
+ * level expressions and reductions: collection-level-expr.ts; their SQL types: collection-types.ts.
  */
-import { Bool, type DataType, Field, Float64, Int64, Struct, Type, Uint64, Utf8 } from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
 
-import { deeper, type Expr, type Level, LevelError, type ResampleMethod, type Timeline } from '../../logical/expr.js';
-import { listType } from '../../logical/functions.js';
+import { deeper, type Expr, type Level, LevelError, type Timeline } from '../../logical/expr.js';
 import type { Scalar } from '../../logical/plan.js';
-import { collectionAt, type CollectionNode, type DatasetSchema, nodeType, type SchemaNode } from '../../logical/schema.js';
+import { collectionAt, type CollectionNode, type DatasetSchema, type SchemaNode } from '../../logical/schema.js';
 import type * as Ast from '../ast.js';
-import { childExprs, isAggregateCall } from './bind-expr.js';
+import { childExprs, isAggregateCall, walkQueryExprs } from './bind-expr.js';
 import type { CatalogDataset } from './catalog.js';
 import type { BindContext } from './context.js';
 import { BindError, unknownName } from './diagnostics.js';
+import { reduction, toLevelExpr } from './collection-level-expr.js';
+import { levelExprType, methodOf } from './collection-types.js';
 import { type ScopeColumn, sameName } from './scope.js';
 
 export const nextTimelineId = ((n) => () => n++)(1_000_000);
@@ -73,7 +74,7 @@ export class CollectionBinder {
     this.fromLevel = { dataset: ds.name, path, filters: [] };
   }
 
-  private node(path: readonly string[]): CollectionNode {
+  node(path: readonly string[]): CollectionNode {
     return collectionAt(this.schema, path);
   }
 
@@ -179,112 +180,21 @@ export class CollectionBinder {
     const key = itemKey(expr);
     let it = this.items.get(key);
     if (!it) {
-      it = { name: this.ctx.fresh(display), expr, type: this.typeOf(expr) };
+      it = { name: this.ctx.fresh(display), expr, type: levelExprType(this.schema, expr) };
       this.items.set(key, it);
     }
     return { kind: 'column', name: it.name, type: it.type };
   }
 
-  /**
-   * An AST expression as a level expression, or null when it is not one (function calls,
-   * CASE, …). `mode` 'filter' refuses NOT (filters treat NULL as false) and reductions.
-   */
+  /** An AST expression as a level expression, or null (see {@link toLevelExpr}). */
   toLevelExpr(e: Ast.Expr, mode: 'item' | 'filter', plainLevels = false, nested = false): Expr | null {
-    const sub = (x: Ast.Expr): Expr | null => this.toLevelExpr(x, mode, plainLevels, nested);
-    switch (e.kind) {
-      case 'column': {
-        const r = this.resolve(e.path);
-        if (!r) return null;
-        if (r.kind === 'field') {
-          if (r.used !== e.path.length) return null;
-          const x = this.refExpr(r, plainLevels) as Expr & { kind: 'field' };
-          return { ...x, path: r.field };
-        }
-        return this.refExpr(r, plainLevels);
-      }
-      case 'number': return { kind: 'literal', value: Number(e.text) };
-      case 'string': return { kind: 'literal', value: e.value };
-      case 'boolean': return { kind: 'literal', value: e.value };
-      case 'null': return { kind: 'literal', value: null };
-      case 'unary': {
-        if (e.op === 'not' && mode === 'filter') return null;
-        const x = sub(e.operand);
-        if (!x) return null;
-        if (e.op === '+') return x;
-        if (e.op === '-' && x.kind === 'literal' && typeof x.value === 'number') return { kind: 'literal', value: -x.value };
-        return { kind: 'unary', op: e.op === '-' ? 'neg' : 'not', arg: x };
-      }
-      case 'binary': {
-        const op = e.op === '<>' ? '!=' : e.op;
-        if (op === '||') return null;
-        const l = sub(e.left), r = sub(e.right);
-        return l && r ? { kind: 'binary', op, left: l, right: r } : null;
-      }
-      case 'is-null': {
-        const x = sub(e.operand);
-        return x ? { kind: 'unary', op: e.negated ? 'is_not_null' : 'is_null', arg: x } : null;
-      }
-      case 'between': {
-        if (e.negated) return null;
-        const x = sub(e.operand), lo = sub(e.low), hi = sub(e.high);
-        return x && lo && hi ? { kind: 'binary', op: 'and', left: { kind: 'binary', op: '>=', left: x, right: lo }, right: { kind: 'binary', op: '<=', left: x, right: hi } } : null;
-      }
-      case 'call':
-        if (mode === 'filter' || e.over || !isAggregateCall(e)) return null;
-        return this.reduction(e, nested);
-      default:
-        return null;
-    }
-  }
-
-  /** An aggregate over descendants as a reduction (null: over the FROM level, a relational aggregate). */
-  reduction(e: Ast.FunctionCall, nested: boolean): Expr | null {
-    const arg = e.args[0]?.value;
-    if (!arg || e.args.length !== 1) return null;
-    // Inner aggregates first: their results are values one level up.
-    const argLevel = this.argLevel(arg);
-    if (!argLevel || argLevel.length <= this.from.length) return null;
-    const fn = REDUCERS[e.name.toLowerCase()];
-    if (!fn) throw new BindError('sql-unsupported', `${e.name} cannot reduce a descendant collection (use ${Object.keys(REDUCERS).join(', ')})`, e.span);
-    if (e.distinct || e.orderBy.length > 0) throw new BindError('sql-unsupported', `${e.name}(DISTINCT / ORDER BY …) over a descendant collection is not supported`, e.span);
-    const x = this.toLevelExpr(arg, 'item', true, true);
-    if (!x) throw new BindError('sql-unsupported', `inside a reduction of a descendant collection only fields, keys, constants, arithmetic, comparisons and nested aggregates are supported`, arg.span);
-    let argExpr = x;
-    if (e.filter) {
-      const pred = this.toLevelExpr(e.filter, 'filter', true);
-      if (!pred) throw new BindError('sql-unsupported', 'FILTER (WHERE …) of a reduction takes comparisons of the reduced level’s fields', e.filter.span);
-      argExpr = withLevelFilter(argExpr, argLevel, { depth: argLevel.length - 1, pred });
-    }
-    const to = nested ? argLevel.slice(0, -1) : this.from;
-    return { kind: 'reduce', fn: fn === 'any' ? 'any' : fn, arg: argExpr, to, ...(fn === 'any' ? { pred: argExpr } : {}) };
-  }
-
-  /** The level a reduction argument lives at (inner aggregates count one level up). */
-  private argLevel(e: Ast.Expr): readonly string[] | null {
-    let best: readonly string[] | null = null;
-    const consider = (p: readonly string[] | null): void => {
-      if (p && (!best || p.length > best.length)) best = p;
-    };
-    const visit = (x: Ast.Expr): void => {
-      if (x.kind === 'call' && x.over === null && isAggregateCall(x)) {
-        const inner = x.args[0] ? this.argLevel(x.args[0].value) : null;
-        consider(inner ? inner.slice(0, -1) : null);
-        return;
-      }
-      if (x.kind === 'column') {
-        const r = this.resolve(x.path);
-        if (r && (r.kind === 'field' || r.kind === 'key')) consider(r.path);
-      }
-      childExprs(x).forEach(visit);
-    };
-    visit(e);
-    return best;
+    return toLevelExpr(this, e, mode, plainLevels, nested);
   }
 
   /** Registers the items an AST expression needs (walking subqueries too). */
   collect(e: Ast.Expr, lenient = false): void {
     if (e.kind === 'call' && e.over === null && isAggregateCall(e)) {
-      const r = this.reduction(e, false);
+      const r = reduction(this, e, false);
       if (r) {
         this.ctx.reductions.set(e, this.item(r, e.name.toLowerCase()));
         return;
@@ -363,114 +273,6 @@ export class CollectionBinder {
     const col = this.item(expr, display);
     this.scopeCols.push({ table, name, expr: col, ...(r.kind === 'field' || r.kind === 'key' ? { tablePath: [this.ds.name, ...r.path] } : {}) });
   }
-
-  typeOf(e: Expr): DataType {
-    switch (e.kind) {
-      case 'field': {
-        let n: SchemaNode = this.node(e.level.path);
-        for (const p of e.path) n = (n as CollectionNode).fields.get(p)!;
-        return nodeType(n as Exclude<SchemaNode, CollectionNode>);
-      }
-      case 'key': {
-        const c = this.node(e.level.path);
-        return c.key.kind === 'keyed' ? c.key.type : new Uint64();
-      }
-      case 'literal':
-        return typeof e.value === 'string' ? new Utf8() : typeof e.value === 'boolean' ? new Bool() : new Float64();
-      case 'binary':
-        return ['+', '-', '*', '/', '%'].includes(e.op) ? new Float64() : new Bool();
-      case 'unary':
-        return e.op === 'neg' || e.op === 'len' ? new Float64() : new Bool();
-      case 'reduce':
-        return reducedType(e.fn, this.typeOf(e.arg));
-      case 'resample': {
-        const src = this.typeOf(e.source);
-        return typeof e.method === 'function' ? src : e.method === 'first' || e.method === 'last' || e.method === 'ffill' ? src : reducedType(e.method === 'mean' ? 'mean' : e.method, src);
-      }
-      case 'step_time':
-        return new Float64();
-      case 'row':
-        return new Struct(e.fields.map((f) => new Field(f, this.typeOf({ kind: 'field', level: e.level, path: [f] }), true)));
-      default:
-        throw new BindError('sql-unsupported', `no SQL type for the collection expression ${e.kind}`, null);
-    }
-  }
-}
-
-const REDUCERS: Record<string, 'sum' | 'mean' | 'min' | 'max' | 'count' | 'first' | 'last' | 'list' | 'any'> = {
-  sum: 'sum', avg: 'mean', mean: 'mean', min: 'min', max: 'max', count: 'count', first: 'first', last: 'last', list: 'list', array_agg: 'list', bool_or: 'any',
-};
-
-function reducedType(fn: string, input: DataType): DataType {
-  switch (fn) {
-    case 'sum':
-      return input.typeId === Type.Float ? new Float64() : (input as unknown as { isSigned: boolean }).isSigned === false ? new Uint64() : new Int64();
-    case 'mean':
-      return new Float64();
-    case 'count':
-      return new Int64();
-    case 'list':
-      return listType(input);
-    case 'any':
-      return new Bool();
-    default:
-      return input;
-  }
-}
-
-export function methodOf(m: string): ResampleMethod {
-  if (m === 'concat') return concatValues;
-  if (['first', 'last', 'ffill', 'list', 'mean', 'sum', 'min', 'max', 'count'].includes(m)) return m as ResampleMethod;
-  throw new BindError('sql-invalid', `unknown resample method '${m}' (first, last, ffill, list, mean, sum, min, max, count, concat)`, null);
-}
-
-/** `method => 'concat'`: strings or bytes of a step joined. */
-function concatValues(values: readonly unknown[]): unknown {
-  const xs = values.filter((v) => v !== null && v !== undefined);
-  if (xs.length > 0 && xs.every((x) => x instanceof Uint8Array)) {
-    const out = new Uint8Array(xs.reduce((n, x) => n + (x as Uint8Array).length, 0));
-    let o = 0;
-    for (const x of xs as Uint8Array[]) {
-      out.set(x, o);
-      o += x.length;
-    }
-    return out;
-  }
-  return xs.map(String).join('');
-}
-
-/** `e` with every field of `level` reading the level narrowed by `filter`. */
-function withLevelFilter(e: Expr, level: readonly string[], filter: { depth: number; pred: Expr }): Expr {
-  const same = (l: Level): boolean => l.path.length === level.length && l.path.every((p, i) => p === level[i]);
-  const map = (x: Expr): Expr => {
-    switch (x.kind) {
-      case 'field':
-      case 'key':
-        return same(x.level) ? { ...x, level: { ...x.level, filters: [...x.level.filters, filter] } } : x;
-      case 'binary':
-        return { ...x, left: map(x.left), right: map(x.right) };
-      case 'unary':
-        return { ...x, arg: map(x.arg) };
-      default:
-        return x;
-    }
-  };
-  return map(e);
 }
 
 const itemKey = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'timeline' ? (v as Timeline).id : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'fn' : v));
-
-/** Calls `f` on every expression of a query (its SELECTs, subqueries and FROM items included). */
-export function walkQueryExprs(q: Ast.Query, f: (e: Ast.Expr) => void): void {
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (typeof n !== 'object' || n === null) return;
-    const o = n as { kind?: string };
-    if (o.kind && EXPR_KINDS.has(o.kind)) return f(n as Ast.Expr);
-    for (const [k, v] of Object.entries(n)) if (k !== 'span') walk(v);
-  };
-  walk(q);
-}
-
-const EXPR_KINDS = new Set(['column', 'number', 'string', 'boolean', 'null', 'interval', 'array', 'parameter', 'unary', 'binary', 'is-null', 'is-distinct-from', 'between', 'in-list', 'in-subquery', 'like', 'exists', 'subquery', 'case', 'cast', 'call', 'field', 'index']);
-
