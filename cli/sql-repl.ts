@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { analyzeSql } from '../parser/parse.js';
 import type { Database } from '../storage/tables/catalog.js';
 import { formatResult } from './sql-format.js';
 
@@ -22,7 +23,7 @@ export interface ReplIO {
 type Mode = 'table' | 'csv' | 'json';
 
 const HELP = `.tables              list tables and datasets
-.schema NAME         columns of a table (or a dataset's tree)
+.schema [NAME]       columns of a table (or a dataset's tree); all of them without NAME
 .explain on|off      show plans instead of running queries
 .mode table|csv|json output format
 .timer on|off        print timings (default on)
@@ -47,7 +48,7 @@ function saveHistory(entry: string): void {
   }
 }
 
-/** Whether `text` ends a statement: a `;` last, outside quotes and comments. */
+/** Whether `text` ends a statement: a `;` last, outside quotes and comments (`--` and block). */
 export function statementComplete(text: string): boolean {
   let quote: string | null = null;
   let last = '';
@@ -63,13 +64,36 @@ export function statementComplete(text: string): boolean {
       if (nl < 0) break;
       i = nl;
       continue;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return false;
+      i = close + 1;
+      continue;
     } else if (!/\s/.test(c)) last = c;
   }
   return quote === null && last === ';';
 }
 
-export async function repl(db: Database, io: ReplIO & { mode: Mode }): Promise<number> {
+/**
+ * The statements of `text` as separate texts, so each prints its own result (text that does
+ * not parse stays whole: running it reports the errors with positions in the text as typed).
+ */
+export function splitStatements(text: string): string[] {
+  const { statements, diagnostics } = analyzeSql(text);
+  if (diagnostics.length > 0 || statements.length <= 1) return [text];
+  return statements.map((st) => text.slice(st.span.start.offset, st.span.end.offset));
+}
+
+const rowCount = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
+
+export async function repl(db: Database, io: ReplIO & { mode: Mode; root?: string }): Promise<number> {
   const tty = io.input.isTTY === true;
+  // Before the interface exists: lines read while nothing iterates them would be lost.
+  if (tty) {
+    io.out('gyre SQL shell: statements end with ";", .help for commands, Ctrl-D to leave.');
+    const n = (await (await db.sql('SHOW TABLES')).rows()).length;
+    if (io.root !== undefined) io.out(`catalog ${io.root}: ${n === 0 ? 'no tables yet (CREATE TABLE …, or open another ROOT: gyre sql ROOT)' : `${n} ${n === 1 ? 'table or dataset' : 'tables and datasets'} (.tables lists them)`}`);
+  }
   const rl = createInterface({ input: io.input, output: io.output, terminal: tty, historySize: 1000, ...(tty ? { history: loadHistory() } : {}) });
   let mode: Mode = io.mode;
   let explain = false;
@@ -80,7 +104,6 @@ export async function repl(db: Database, io: ReplIO & { mode: Mode }): Promise<n
     rl.setPrompt(buffer ? '   ...> ' : 'gyre> ');
     rl.prompt();
   };
-  if (tty) io.out('gyre SQL shell: statements end with ";", .help for commands, Ctrl-D to leave.');
   rl.on('SIGINT', () => {
     buffer = '';
     io.out('^C');
@@ -94,7 +117,7 @@ export async function repl(db: Database, io: ReplIO & { mode: Mode }): Promise<n
       if (r.kind === 'explain') io.out((await r.rows()).map((x) => String(x['explain'])).join('\n'));
       else if (t.schema.fields.length > 0) io.out(formatResult(t, mode));
       else io.out('OK');
-      if (timer) io.out(`Run Time: ${((performance.now() - t0) / 1000).toFixed(3)} s${r.kind === 'query' ? `, ${t.numRows.toLocaleString('en-US')} rows` : ''}`);
+      if (timer) io.out(`Run Time: ${((performance.now() - t0) / 1000).toFixed(3)} s${r.kind === 'query' ? `, ${rowCount(t.numRows)}` : ''}`);
     } catch (e) {
       io.err(`Error [${(e as { code?: string }).code ?? 'error'}]: ${(e as Error).message}`);
     }
@@ -113,8 +136,13 @@ export async function repl(db: Database, io: ReplIO & { mode: Mode }): Promise<n
         await run('SHOW TABLES');
         break;
       case '.schema':
-        if (!arg) io.err('usage: .schema NAME');
-        else await run(`DESCRIBE ${arg}`);
+        if (arg) await run(`DESCRIBE ${arg}`);
+        else {
+          for (const t of await (await db.sql('SHOW TABLES')).rows()) {
+            io.out(`${String(t['kind'])} ${String(t['name'])}:`);
+            await run(`DESCRIBE ${String(t['name'])}`);
+          }
+        }
         break;
       case '.explain':
         explain = arg !== 'off';
@@ -148,11 +176,11 @@ export async function repl(db: Database, io: ReplIO & { mode: Mode }): Promise<n
       const text = buffer;
       buffer = '';
       if (tty) saveHistory(text);
-      await run(text);
+      for (const st of splitStatements(text)) await run(st);
     }
     prompt();
   }
-  if (buffer.trim()) await run(buffer);
+  if (buffer.trim()) for (const st of splitStatements(buffer)) await run(st);
   rl.close();
   return 0;
 }

@@ -4,9 +4,10 @@
  *
  *  - with `-c`: runs the statements, prints the last result in the format, exits (1 on error);
  *  - otherwise a shell (cli/sql-repl.ts) on stdin: statements end with `;` and may span lines;
- *    dot-commands `.tables`, `.schema NAME`, `.explain on|off`, `.mode table|csv|json`,
+ *    dot-commands `.tables`, `.schema [NAME]`, `.explain on|off`, `.mode table|csv|json`,
  *    `.timer on|off`, `.help`, `.quit`; history in ~/.gyre_history ($GYRE_HISTORY).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { EngineError } from '../errors.js';
@@ -50,7 +51,7 @@ export async function sqlCommand(args: string[], io: SqlIO = defaultIO()): Promi
   const root = positionals[0] ?? process.env['GYRE_ROOT'] ?? './gyre-data';
   const db = await open(root);
   try {
-    if (values.command === undefined) return await repl(db, { ...io, mode: format === 'arrow' ? 'table' : format });
+    if (values.command === undefined) return await repl(db, { ...io, mode: format === 'arrow' ? 'table' : format, root: resolve(root) });
     try {
       const r = await db.sql(values.command);
       const t = await r.toArrow();
