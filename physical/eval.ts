@@ -31,14 +31,15 @@ function columnOfData(d: Data, n: number): Column {
     const isBig = raw instanceof BigInt64Array || raw instanceof BigUint64Array;
     if (!bits && !isBig && !(t === Type.Float && (d.type as unknown as { precision: number }).precision === 0)) {
       // No nulls, plain numbers: the buffer itself.
-      return { kind: 'number', values: (raw as unknown as Float64Array).subarray(off, off + n), length: n };
+      // A sliced Data's values buffer is already sliced (only the validity bits use `offset`).
+      return { kind: 'number', values: (raw as unknown as Float64Array).subarray(0, n), length: n };
     }
     const out = new Array<number | null>(n);
     const v = t === Type.Float && (d.type as unknown as { precision: number }).precision === 0 ? new Vector([d]) : null;
     for (let i = 0; i < n; i++) {
       const j = off + i;
       if (bits && ((bits[j >> 3]! >> (j & 7)) & 1) === 0) out[i] = null;
-      else out[i] = v ? (v.get(i) as number) : Number(raw[j]!);
+      else out[i] = v ? (v.get(i) as number) : Number(raw[i]!);
     }
     return { kind: 'number', values: out, length: n };
   }
