@@ -32,6 +32,12 @@ export class IntKeyTable {
   private frozenMin = 0;
   /** build() used only the direct array: the hash slots are empty (no inserts may follow). */
   private directOnly = false;
+  /**
+   * After freeze(), when the keys are too sparse for `frozen`: one bit per value of the key
+   * span (bit k: key frozenMin + k is present), so most misses skip the hash probe. Probe keys
+   * in order (a join on a sorted key) read it sequentially.
+   */
+  private present: Uint8Array | null = null;
 
   constructor(
     private readonly type: DataType,
@@ -168,7 +174,8 @@ export class IntKeyTable {
 
   /**
    * The whole build side of a join at once (then no more inserts): when the non-null keys are
-   * dense (span ≤ 4 × rows) groups are assigned through a direct array only, without hashing;
+   * dense (span ≤ 4 × rows, or ≤ 32 × rows within 2^24) groups are assigned through a direct
+   * array only, without hashing;
    * otherwise the hash table is sized once and filled. Ends with freeze().
    */
   build(cols: readonly Col[], n: number, out: Int32Array): void {
@@ -183,7 +190,9 @@ export class IntKeyTable {
         if (x > hi) hi = x;
       }
       const span = hi - lo + 1;
-      if (span > 0 && span <= Math.max(4 * n, 4096)) {
+      // Dense keys, or keys spread at most 32× (e.g. a filtered key column) within 2^24 values:
+      // build and probe index an array (sequential reads when the keys come sorted).
+      if (span > 0 && (span <= Math.max(4 * n, 4096) || (span <= 32 * n && span <= 1 << 24))) {
         const d = new Int32Array(span);
         for (let i = 0; i < n; i++) {
           if (valid && !getBit(valid, i)) {
@@ -230,59 +239,90 @@ export class IntKeyTable {
       if (x > max) max = x;
     }
     const span = max - min + 1;
-    if (!(span > 0) || span > Math.max(4 * this.size, 4096)) return;
+    if (!(span > 0)) return;
+    this.frozenMin = min;
+    if (span > Math.max(4 * this.size, 4096)) {
+      // Sparse keys: a presence bitmap when it is small next to the keys (≤ 64 bits per key).
+      if (span > 64 * this.size || span > 1 << 28) return;
+      const bits = new Uint8Array((span + 7) >>> 3);
+      for (let g = 0; g < this.size; g++) {
+        if (g === this.nullGroup) continue;
+        const k = this.groupKeys[g]! - min;
+        bits[k >>> 3]! |= 1 << (k & 7);
+      }
+      this.present = bits;
+      return;
+    }
     const d = new Int32Array(span);
     for (let g = 0; g < this.size; g++) if (g !== this.nullGroup) d[this.groupKeys[g]! - min] = g + 1;
     this.frozen = d;
-    this.frozenMin = min;
   }
 
-  /** Group ids of the rows, -1 where absent. */
-  lookup(cols: readonly Col[], n: number, out: Int32Array): void {
+  /**
+   * Group ids of the rows, -1 where absent. With `rows`, only those rows are looked up (the
+   * others' entries of `out` are left as they are).
+   */
+  lookup(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
     const c = cols[0]!;
-    const direct = this.frozen;
-    if (direct && !c.isConst) {
-      const v = c.values as unknown as ArrayLike<number>, valid = c.validity, min = this.frozenMin, span = direct.length;
-      for (let i = 0; i < n; i++) {
-        const k = v[i]! - min;
-        out[i] = k >= 0 && k < span ? direct[k]! - 1 : -1;
-        if (valid && !getBit(valid, i)) out[i] = this.nullsEqual ? this.nullGroup : -1;
-      }
-      return;
-    }
-    const slots = this.slots, mask = this.mask;
-    const find = (x: number): number => {
-      let s = hashInt(x) & mask;
-      for (;;) {
-        const id = slots[2 * s + 1]!;
-        if (id === 0) return -1;
-        if (slots[2 * s] === x) return id - 1;
-        s = (s + 1) & mask;
-      }
-    };
+    const nullId = this.nullsEqual ? this.nullGroup : -1;
+    const count = rows ? rows.length : n;
     if (c.isConst) {
-      out.fill(c.value === null ? (this.nullsEqual ? this.nullGroup : -1) : find(Number(c.value)), 0, n);
+      const g = c.value === null ? nullId : this.find(Number(c.value));
+      for (let r = 0; r < count; r++) out[rows ? rows[r]! : r] = g;
       return;
     }
     const v = c.values as unknown as ArrayLike<number>, valid = c.validity;
-    for (let i = 0; i < n; i++) {
+    const direct = this.frozen;
+    if (direct) {
+      const min = this.frozenMin, span = direct.length;
+      for (let r = 0; r < count; r++) {
+        const i = rows ? rows[r]! : r;
+        const k = v[i]! - min;
+        out[i] = valid && !getBit(valid, i) ? nullId : k >= 0 && k < span ? direct[k]! - 1 : -1;
+      }
+      return;
+    }
+    // Through the presence bitmap when there is one: the hash probe only for keys present.
+    const bits = this.present, min = this.frozenMin, span = bits ? bits.length << 3 : 0;
+    const slots = this.slots, mask = this.mask;
+    for (let r = 0; r < count; r++) {
+      const i = rows ? rows[r]! : r;
       if (valid && !getBit(valid, i)) {
-        out[i] = this.nullsEqual ? this.nullGroup : -1;
+        out[i] = nullId;
         continue;
       }
       const x = v[i]!;
-      let s = hashInt(x) & mask;
       let g = -1;
-      for (;;) {
-        const id = slots[2 * s + 1]!;
-        if (id === 0) break;
-        if (slots[2 * s] === x) {
-          g = id - 1;
-          break;
+      const k = x - min;
+      if (!bits || (k >= 0 && k < span && (bits[k >>> 3]! & (1 << (k & 7))) !== 0)) {
+        let s = hashInt(x) & mask;
+        for (;;) {
+          const id = slots[2 * s + 1]!;
+          if (id === 0) break;
+          if (slots[2 * s] === x) {
+            g = id - 1;
+            break;
+          }
+          s = (s + 1) & mask;
         }
-        s = (s + 1) & mask;
       }
       out[i] = g;
+    }
+  }
+
+  /** The group of key x, or -1. */
+  private find(x: number): number {
+    const slots = this.slots, mask = this.mask;
+    if (this.frozen) {
+      const k = x - this.frozenMin;
+      return k >= 0 && k < this.frozen.length ? this.frozen[k]! - 1 : -1;
+    }
+    let s = hashInt(x) & mask;
+    for (;;) {
+      const id = slots[2 * s + 1]!;
+      if (id === 0) return -1;
+      if (slots[2 * s] === x) return id - 1;
+      s = (s + 1) & mask;
     }
   }
 

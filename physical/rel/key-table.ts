@@ -369,14 +369,19 @@ export class KeyTable {
     return g;
   }
 
-  /** Group ids of rows, -1 where the key is absent (or NULL without nullsEqual). */
-  lookup(cols: readonly Col[], n: number, out: Int32Array): void {
-    if (this.viaTuple(cols, n, out, undefined, false)) return;
+  /**
+   * Group ids of rows, -1 where the key is absent (or NULL without nullsEqual). With `rows`,
+   * only those rows are looked up (other entries of `out` are left as they are).
+   */
+  lookup(cols: readonly Col[], n: number, out: Int32Array, rows?: Uint32Array): void {
+    if (this.viaTuple(cols, n, out, rows, false)) return;
     const hashes = hashRows(cols, n);
     this.bind(cols);
     const fast = this.single !== null && !cols[0]!.isConst && cols[0]!.validity === null;
     const fv = fast ? (cols[0]!.values as unknown as ArrayLike<number>) : null;
-    for (let i = 0; i < n; i++) {
+    const count = rows ? rows.length : n;
+    for (let r = 0; r < count; r++) {
+      const i = rows ? rows[r]! : r;
       if (!this.nullsEqual && !fast && this.anyNull(i)) {
         out[i] = -1;
         continue;
