@@ -1,13 +1,15 @@
 /**
  * Aggregate → HashAggregate. A Project directly below is inlined (its expressions substituted
- * into the groups and arguments, so no intermediate batch is built), and a Filter then below is
- * fused in as the aggregate's prefilter (no copy of the filtered rows).
+ * into the groups and arguments, so no intermediate batch is built), and a Filter then below
+ * (logical, or a scan's pushed filters) is fused in as the aggregate's prefilter (no copy of
+ * the filtered rows; lower/fuse.ts).
  */
 import type { AggregateCall, NamedScalar, Plan, Scalar } from '../../logical/plan.js';
 import { transformUp } from '../../logical/tree.js';
 import type { PhysicalOperator } from '../operator.js';
 import { physicalSchema } from '../rel/common.js';
 import { HashAggregateOp } from '../rel/hash-aggregate.js';
+import { lowerFiltered } from './fuse.js';
 import type { Recurse } from './types.js';
 
 /** `s` with references to a project's outputs replaced by their expressions. */
@@ -31,6 +33,6 @@ export function lowerAggregate(p: Plan & { kind: 'aggregate' }, recurse: Recurse
     }));
     input = input.input;
   }
-  if (input.kind === 'filter') return new HashAggregateOp(recurse(input.input), groups, aggs, schema, input.predicate);
-  return new HashAggregateOp(recurse(input), groups, aggs, schema);
+  const { input: child, predicate } = lowerFiltered(input, recurse);
+  return new HashAggregateOp(child, groups, aggs, schema, predicate);
 }

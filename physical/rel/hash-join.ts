@@ -24,6 +24,12 @@ export interface HashJoinSpec {
   readonly type: Exclude<JoinType, 'cross' | 'asof'>;
   readonly on: readonly { readonly left: Scalar; readonly right: Scalar }[];
   readonly residual: Scalar | null;
+  /**
+   * A filter on the probe (left) rows, fused from a Filter below (inner, semi and right joins
+   * only: they never emit a probe row without a match). Rows failing it match nothing, so the
+   * probe batch is never copied for the filter.
+   */
+  readonly probeFilter?: Scalar | null;
 }
 
 export class HashJoinOp extends BaseOperator {
@@ -51,6 +57,7 @@ export class HashJoinOp extends BaseOperator {
       ['type', this.spec.type],
       ['on', list(this.spec.on.map((k) => `${formatScalar(k.left)} = ${formatScalar(k.right)}`))],
       ...(this.spec.residual ? [['residual', formatScalar(this.spec.residual)] as const] : []),
+      ...(this.spec.probeFilter ? [['probe where', formatScalar(this.spec.probeFilter)] as const] : []),
     ];
   }
 
@@ -86,17 +93,23 @@ export class HashJoinOp extends BaseOperator {
       const core = new JoinCore({ type: t, schema: this.schema, residual }, leftOp.schema.fields.length);
       core.setRight(build ? build.data.children : emptyCols(rightOp.schema), rows);
       const leftKeyExprs = this.spec.on.map((k) => compileScalar(k.left, leftOp.schema));
+      const pre = this.spec.probeFilter ? compilePredicate(this.spec.probeFilter, leftOp.schema) : null;
       const pairs = new Pairs();
       const chunk = Math.max(1024, ctx.batchRows);
       // Probe.
       for (let b = await left.next(); b; b = await left.next()) {
         const n = b.numRows;
         if (n === 0) continue;
+        const sel = pre ? pre.select(b.data.children, n) : null;
+        if (sel && sel.length === 0) continue;
         this.hold(rows + n);
         core.startLeft(b);
         const keys = leftKeyExprs.map((k) => k.evaluate(b.data.children, n));
         const found = new Int32Array(n);
-        table.lookup(keys, n, found);
+        if (sel) {
+          found.fill(-1);
+          table.lookup(keys, n, found, sel);
+        } else table.lookup(keys, n, found);
         for (let from = 0; from < n; ) {
           const [to, li, ri] = identity ? probeUnique(found, from, n, chunk) : probe(found, starts, groupRows, from, n, chunk);
           from = to;
@@ -176,9 +189,8 @@ function layout(gid: Int32Array, rows: number, groups: number): { starts: Int32A
 
 /** probe() when every group is one right row with the group's number. */
 function probeUnique(found: Int32Array, from: number, n: number, chunk: number): [number, Uint32Array, Uint32Array] {
-  const to = Math.min(n, from + chunk);
-  let total = 0;
-  for (let i = from; i < to; i++) if (found[i]! >= 0) total++;
+  let total = 0, to = from;
+  for (; to < n && total < chunk; to++) if (found[to]! >= 0) total++;
   const li = new Uint32Array(total), ri = new Uint32Array(total);
   let k = 0;
   for (let i = from; i < to; i++) {
