@@ -33,6 +33,13 @@ export type { CollectionRef, TimelineRef, Operand, ReduceOptions } from './logic
 export { LevelError } from './logical/expr.js';
 export type { Expr, Level, ResampleMethod } from './logical/expr.js';
 export { Dataset, DatasetScan, NestedWriter } from './physical/dataset.js';
+// Scans of collections are planned by the collection rules (optimizer/collections), installed here:
+// physical/ does not import optimizer/.
+import { installStreamOptimizer } from './physical/planner.js';
+import { COLLECTION_RULES, optimizeCollectionPlan } from './optimizer/collections/index.js';
+installStreamOptimizer((plan, o) => optimizeCollectionPlan(plan, { disabled: o.disabled, storable: o.storable, ...(o.onStep ? { observer: { onStep: o.onStep } } : {}) }).plan);
+export { COLLECTION_RULES };
+export type { StreamPlan } from './logical/collection-plan.js';
 export type { ScanItem, DatasetScanOptions } from './physical/dataset.js';
 export type { PhysicalOperator, Ordering, ExecContext, OperatorMetrics } from './physical/operator.js';
 // DuckDB interop (issue 8): table.toDuckDB, scan.toDuckDB, db.fromDuckDB and these; DuckDB's client loads on first use.

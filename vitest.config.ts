@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     globalSetup: ['test/setup/global-setup.ts'],
+    // The root module installs the collection optimizer that dataset scans plan with.
+    setupFiles: ['test/setup/engine.ts'],
   },
 });

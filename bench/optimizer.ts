@@ -19,7 +19,7 @@ import { Binary, Float32, Float64, tableFromArrays, Utf8, vectorFromArray } from
 
 import { timeline } from '../logical/fluent.js';
 import { datasetSchema, keyed, positional, scalar } from '../logical/schema.js';
-import { Dataset, type DatasetScan } from '../physical/dataset.js';
+import { Dataset, type DatasetScan } from '../index.js';
 import type { Explained } from '../physical/explain.js';
 import { call } from '../native/index.js';
 import { open } from '../storage/tables/catalog.js';

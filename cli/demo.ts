@@ -15,7 +15,7 @@ import { Bool, Field, Float64, makeData, RecordBatch, Schema, Struct, type Table
 
 import type { CollectionRef, ExprRef } from '../logical/fluent.js';
 import { datasetSchema, keyed, scalar } from '../logical/schema.js';
-import { Dataset } from '../physical/dataset.js';
+import { Dataset } from '../index.js';
 import { open } from '../storage/tables/catalog.js';
 import { and, eq, gt, lt } from '../storage/vortex/predicate.js';
 import { VortexFile } from '../storage/vortex/vortex-file.js';

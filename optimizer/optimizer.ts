@@ -12,30 +12,30 @@ import { nameGenerator, type OptimizerConfig, type OptimizerContext } from './co
 import type { OptimizerRule } from './rule.js';
 
 /** One rule application. */
-export interface OptimizerStep {
+export interface OptimizerStep<P = Plan> {
   readonly rule: string;
   readonly pass: number;
   readonly changed: boolean;
   /** The plan after the rule (the same object as before it when unchanged). */
-  readonly plan: Plan;
+  readonly plan: P;
   readonly ms: number;
 }
 
-export interface OptimizerObserver {
+export interface OptimizerObserver<P = Plan> {
   /** The plan before any rule. */
-  onStart?(plan: Plan): void;
+  onStart?(plan: P): void;
   /** After every rule application, changed or not. */
-  onStep?(step: OptimizerStep): void;
+  onStep?(step: OptimizerStep<P>): void;
   /** After every pass over the rule list. */
   onPass?(pass: number, changed: boolean): void;
 }
 
-export interface OptimizeOptions {
+export interface OptimizeOptions<P = Plan> {
   /** Names of rules not to run (unknown names are an error: a typo would silently do nothing). */
   readonly disabled?: readonly string[];
   /** Cap on passes over the rule list (default 8). */
   readonly maxPasses?: number;
-  readonly observer?: OptimizerObserver;
+  readonly observer?: OptimizerObserver<P>;
   /** The rules to run, in order (default: the default rule list). */
   readonly rules?: readonly OptimizerRule[];
   /** Validate the plan after every rule (default: under vitest or with GYRE_DEBUG=1). */
@@ -50,8 +50,8 @@ export interface RuleTiming {
   readonly ms: number;
 }
 
-export interface OptimizeReport {
-  readonly plan: Plan;
+export interface OptimizeReport<P = Plan> {
+  readonly plan: P;
   readonly passes: number;
   /** True when the last pass changed nothing (false: stopped at maxPasses). */
   readonly fixpoint: boolean;
@@ -66,8 +66,39 @@ const debugByDefault = (): boolean => {
   return env['VITEST'] !== undefined || env['GYRE_DEBUG'] === '1';
 };
 
+/**
+ * What the driver needs to know about a kind of plan: the context its rules see, and the checks
+ * run after a rule changed the plan (the relational plans of logical/plan.ts, the collection
+ * plans of logical/collection-plan.ts).
+ */
+export interface PlanKind<P, C> {
+  context(config: OptimizerConfig, pass: number): C;
+  /** Throws when `after` does not have `before`'s schema. */
+  checkSchema(before: P, after: P, rule: string): void;
+  /** Throws when `plan` is not valid (run when `validate` is on). */
+  validate(plan: P, where: string): void;
+}
+
+/** A named rewrite of a plan of kind P (see rule.ts for the contract). */
+export interface Rule<P, C> {
+  readonly name: string;
+  readonly description: string;
+  rewrite(plan: P, ctx: C): { readonly plan: P; readonly changed: boolean };
+}
+
 /** Runs `rules` over `plan` to a fixpoint; the report has the plan, passes and per-rule timings. */
 export function runOptimizer(plan: Plan, rules: readonly OptimizerRule[], opts: Omit<OptimizeOptions, 'rules'> = {}): OptimizeReport {
+  const freshName = nameGenerator(plan);
+  const kind: PlanKind<Plan, OptimizerContext> = {
+    context: (config, pass) => ({ config, pass, freshName }),
+    checkSchema: checkSchemaPreserved,
+    validate: assertValidPlan,
+  };
+  return runRules(plan, rules, kind, opts);
+}
+
+/** The driver, for any kind of plan. */
+export function runRules<P, C>(plan: P, rules: readonly Rule<P, C>[], kind: PlanKind<P, C>, opts: Omit<OptimizeOptions<P>, 'rules'> = {}): OptimizeReport<P> {
   const known = new Set(rules.map((r) => r.name));
   for (const d of opts.disabled ?? []) {
     if (!known.has(d)) throw new PlanError('invalid-argument', `unknown optimizer rule "${d}" (rules: ${[...known].join(', ')})`);
@@ -80,8 +111,7 @@ export function runOptimizer(plan: Plan, rules: readonly OptimizerRule[], opts: 
   if (!Number.isInteger(config.maxPasses) || config.maxPasses < 1) throw new PlanError('invalid-argument', `maxPasses must be a positive integer, got ${config.maxPasses}`);
   const active = rules.filter((r) => !config.disabled.has(r.name));
   const timings = new Map(active.map((r) => [r.name, { rule: r.name, runs: 0, changes: 0, ms: 0 }]));
-  const freshName = nameGenerator(plan);
-  if (config.validate) assertValidPlan(plan, 'the plan given to the optimizer');
+  if (config.validate) kind.validate(plan, 'the plan given to the optimizer');
   opts.observer?.onStart?.(plan);
 
   let current = plan;
@@ -89,7 +119,7 @@ export function runOptimizer(plan: Plan, rules: readonly OptimizerRule[], opts: 
   let fixpoint = false;
   while (passes < config.maxPasses) {
     passes++;
-    const ctx: OptimizerContext = { config, pass: passes, freshName };
+    const ctx = kind.context(config, passes);
     let passChanged = false;
     for (const rule of active) {
       const t0 = performance.now();
@@ -99,8 +129,8 @@ export function runOptimizer(plan: Plan, rules: readonly OptimizerRule[], opts: 
       t.runs++;
       t.ms += ms;
       if (r.changed) {
-        checkSchemaPreserved(current, r.plan, rule.name);
-        if (config.validate) assertValidPlan(r.plan, `the plan after rule ${rule.name} (pass ${passes})`);
+        kind.checkSchema(current, r.plan, rule.name);
+        if (config.validate) kind.validate(r.plan, `the plan after rule ${rule.name} (pass ${passes})`);
         t.changes++;
         passChanged = true;
         current = r.plan;
@@ -116,7 +146,7 @@ export function runOptimizer(plan: Plan, rules: readonly OptimizerRule[], opts: 
   return { plan: current, passes, fixpoint, timings: [...timings.values()] };
 }
 
-function applyRule(rule: OptimizerRule, plan: Plan, ctx: OptimizerContext): { plan: Plan; changed: boolean } {
+function applyRule<P, C>(rule: Rule<P, C>, plan: P, ctx: C): { readonly plan: P; readonly changed: boolean } {
   try {
     return rule.rewrite(plan, ctx);
   } catch (e) {

@@ -87,6 +87,8 @@ const datasets = new Map<string, Promise<Dataset>>();
 
 /** Worker side: rebuilds the scan for the columns DuckDB asked for. */
 export async function reopenDatasetScan(a: ScanArgs, columns: readonly string[]): Promise<WorkerSource> {
+  // The worker plans the scan anew: the root module installs the collection optimizer.
+  await import('../index.js');
   const key = JSON.stringify([a.store, a.project, a.dataset]);
   let open = datasets.get(key);
   if (!open) {

@@ -23,9 +23,9 @@ import type { TableCore } from '../storage/tables/table-core.js';
 import type { CommitInfo, Transaction } from '../storage/tables/transaction.js';
 import { Snapshot } from '../storage/tables/snapshot.js';
 import type { AsOf } from '../storage/tables/table-core.js';
-import { type Explained, explainPlan, type ExplainOptions, renderExplain } from './explain.js';
+import { type Explained, explainCollectionScan, type ExplainOptions, renderExplain } from './explain.js';
 import { defaultContext, type ExecContext, type PhysicalOperator } from './operator.js';
-import { type PlanRules, planScan, type ScanOutput } from './planner.js';
+import { type PlannedScan, type PlanRules, planScan, type ScanOutput } from './planner.js';
 
 // ---------------------------------------------------------------------------------------------
 // Schema tree ⇄ JSON (kept in the table's version metadata)
@@ -475,21 +475,27 @@ export class DatasetScan {
     private readonly shape: readonly OutputShape[],
   ) {}
 
-  /** The physical plan (for EXPLAIN). */
+  /** The physical plan. */
   async plan(): Promise<PhysicalOperator> {
+    return (await this.planned()).physical;
+  }
+
+  /** The plans: naive logical, optimized (and, with `steps`, after every rule), physical. */
+  async planned(opts: { steps?: boolean } = {}): Promise<PlannedScan> {
     const snapshot = await this.ds.snapshots(this.opts.asof);
-    return planScan({ ds: this.ds, snapshot, ...(this.opts.rules ? { rules: this.opts.rules } : {}) }, this.outputs, this.opts.where?.expr);
+    return planScan({ ds: this.ds, snapshot, ...(this.opts.rules ? { rules: this.opts.rules } : {}) }, this.outputs, this.opts.where?.expr, opts);
   }
 
   /**
-   * EXPLAIN: the physical plan as text (or JSON with `format: 'json'`). `analyze` runs it and adds
-   * per-operator metrics; `data` adds what each scan will read, from manifests and zone maps
-   * (with `analyze`: what it read, per collection).
+   * EXPLAIN as text (or JSON with `format: 'json'`): the logical, optimized and physical plans;
+   * `verbose` adds the plan after every optimizer rule; `analyze` runs the plan and adds
+   * per-operator metrics; `data` adds what each scan will read, from manifests and zone maps,
+   * and the joins chosen and why (with `analyze`: what was read, per collection).
    */
   async explain(opts: ExplainOptions & { format: 'json' }): Promise<Explained>;
   async explain(opts?: ExplainOptions & { format?: 'text' }): Promise<string>;
   async explain(opts: ExplainOptions & { format?: 'text' | 'json' } = {}): Promise<string | Explained> {
-    const e = await explainPlan(await this.plan(), opts);
+    const e = await explainCollectionScan(await this.planned({ steps: opts.verbose === true }), opts);
     return opts.format === 'json' ? e : renderExplain(e);
   }
 

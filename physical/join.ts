@@ -30,6 +30,8 @@ export interface MergeJoinSpec {
   readonly kind: MergeJoinKind;
   /** `left` only: the value of a right column where a left row has no match (default null). */
   readonly fill?: Readonly<Record<string, unknown>>;
+  /** Send seek bounds to the inputs as the walk moves on (default true; ExecContext.sideways can veto). */
+  readonly sideways?: boolean;
 }
 
 /** Where an output column comes from. */
@@ -103,6 +105,7 @@ export class MergeJoinOp extends BaseOperator {
       ['kind', this.spec.kind],
       ['on', list(this.prefix)],
     ];
+    if (this.spec.sideways === true) ps.push(['sideways', 'on']);
     if (this.spec.fill) ps.push(['fill', JSON.stringify(this.spec.fill, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))]);
     return ps;
   }
@@ -124,7 +127,7 @@ export class MergeJoinOp extends BaseOperator {
     const flush = (): void => {
       if (keep.length > 0) out.push(this.piece(D.batch!, keep.drain(), U.batch, look.drain()));
     };
-    const sip = ctx.sideways !== false;
+    const sip = this.spec.sideways !== false && ctx.sideways !== false;
     try {
       while (await D.ready()) {
         const dk = D.keys, n = D.length;

@@ -1,25 +1,25 @@
 /**
- * Lowers a scan of level expressions (logical/expr.ts) over a dataset to physical operators.
+ * Lowers a collection plan (logical/collection-plan.ts) to physical operators: Scan → ScanOp
+ * (storage filter → a storage predicate, seeks → key prefixes), Filter → FilterOp, broadcast
+ * and reduction joins → MergeJoinOp (a reduction's GroupByOp on its right), Window → WindowOp,
+ * Explode → ExplodeOp, Timeline → TimelineOp, Resample → ResampleOp, combine → ZipOp or a left
+ * MergeJoinOp, Output → ProjectOp.
  *
- * For the scan level P (the deepest level of the outputs):
- *   Scan(P) ── fields of P
- *     ⋈ broadcast  Scan(Q) for every ancestor Q with fields or filters used (sort-merge on Q's keys)
- *     ⟕ left       GroupBy(stream of the argument's level, to P's keys) for every reduction to P
- *     Filter       the level filters of P (after the joins, so they can use ancestor fields)
- *   Project        the outputs (columns, or scalar expressions evaluated per batch)
- *
- * Streams are keyed by canonical names: the key of the collection at path a.b.c is `a.b.c._id`
- * (or `._pos`); a field's column is its full path (`scenes.location`), so names never clash.
+ * `planScan` is the whole path of a fluent scan: the naive plan (logical/collection-plan-build.ts),
+ * the collection rules (installed by the root module: physical/ does not import optimizer/),
+ * then this lowering.
  */
 import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBatch, type Schema, Struct, Type, Utf8 } from 'apache-arrow';
 
 import { PlanError } from '../errors.js';
-import { type Expr, explodeStep, formatExpr, type Level, LevelError, levelOf, scanLevel, type Timeline, timelineStep } from '../logical/expr.js';
+import { type Expr, formatExpr, levelOf } from '../logical/expr.js';
+import { buildStreamPlan } from '../logical/collection-plan-build.js';
+import { isLeaf, leafColumn, type ScanNode, type ScanOutput, seekPrefixes, type StreamPlan, streamPlanText } from '../logical/collection-plan.js';
 import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import { and, type CompareOp, type Literal, or, type Predicate } from '../storage/vortex/predicate.js';
 import type { Dataset } from './dataset.js';
-import { compile, mask, toData, tupleId } from './eval.js';
+import { compile, mask, toData } from './eval.js';
 import { ExplodeOp } from './explode.js';
 import { FilterOp } from './filter.js';
 import { GroupByOp } from './group-by.js';
@@ -33,198 +33,237 @@ import type { PhysicalOperator } from './operator.js';
 import { pickColumn, ProjectOp, type ProjectColumn } from './project.js';
 import { ScanOp } from './scan.js';
 
-export interface ScanOutput {
-  readonly name: string;
-  readonly expr: Expr;
-}
-
-/** The canonical key column names of the level at `path`. */
-export function planKeys(path: readonly string[], ds: Dataset): string[] {
-  return path.map((name, i) => {
-    const at = path.slice(0, i + 1).join('.');
-    if (name.startsWith('#explode')) return `${at}._idx`;
-    if (name.startsWith('#')) return `${at}._step`;
-    const c = collectionAt(ds.schema, path.slice(0, i + 1));
-    return `${at}.${c.key.kind === 'keyed' ? '_id' : '_pos'}`;
-  });
-}
-
-/** The plan column of a leaf expression (field, key, reduction, window). */
-export function leafColumn(e: Expr): string {
-  switch (e.kind) {
-    case 'field':
-      return [...e.level.path, ...e.path].join('.');
-    case 'key':
-      return `${e.level.path.join('.')}.${e.name}`;
-    case 'reduce':
-    case 'window':
-    case 'resample':
-    case 'explode':
-      return `$${formatExpr(e)}`;
-    case 'step_time':
-      return `$timeline${e.timeline.id}.time`;
-    case 'row':
-      return `$${e.level.path.join('.')}.*`;
-    default:
-      throw new PlanError('internal', `not a leaf: ${e.kind}`);
-  }
-}
-
-/** Leaves of an expression (fields, keys, reductions and windows are leaves). */
-function leaves(e: Expr, out: Expr[] = []): Expr[] {
-  switch (e.kind) {
-    case 'field':
-    case 'key':
-    case 'reduce':
-      out.push(e);
-      break;
-    case 'window':
-      // The window's argument is computed in the same stream.
-      out.push(e);
-      leaves(e.arg, out);
-      break;
-    case 'resample':
-    case 'step_time':
-    case 'explode':
-      out.push(e);
-      break;
-    case 'row':
-      for (const name of e.fields) out.push({ kind: 'field', level: e.level, path: [name] });
-      break;
-    case 'binary':
-      leaves(e.left, out);
-      leaves(e.right, out);
-      break;
-    case 'unary':
-      leaves(e.arg, out);
-      break;
-    case 'key_in':
-      out.push(...e.keys);
-      break;
-    case 'literal':
-      break;
-  }
-  return out;
-}
-
-const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => b[i] === x);
+export type { ScanOutput };
+export { leafColumn };
 
 export interface PlanContext {
   readonly ds: Dataset;
   /** The snapshot of the dataset's table (one version for every collection). */
   snapshot(path: string): Snapshot;
-  /** Planning choices that can be switched off (EXPLAIN comparisons, benchmarks, tests). */
+  /** Collection rules to switch off (EXPLAIN comparisons, benchmarks, tests). */
   readonly rules?: PlanRules;
 }
 
 /**
- * Planning choices, all on by default:
- *  - `storageFilters`: level filters on stored columns run inside the storage scan (zone maps);
- *  - `zip`: resamples onto one timeline are zipped (identical row domains) rather than joined.
- * Sideways information passing is an execution switch (ExecContext.sideways).
+ * Collection rules to switch off, by name (`disabled`: see optimizer/collections/index.ts), or
+ * by the older switches: `storageFilters: false` (filters-into-storage), `zip: false`
+ * (zip-vs-join), `sideways: false` (sideways).
  */
 export interface PlanRules {
+  readonly disabled?: readonly string[];
   readonly storageFilters?: boolean;
   readonly zip?: boolean;
+  readonly sideways?: boolean;
 }
 
-/** What a level stream must carry. */
-interface Needs {
-  /** Leaf expressions whose values must be columns of the stream. */
-  readonly leaves: Expr[];
-  /** Filters (with their depth) that narrow the stream's rows. */
-  readonly filters: { depth: number; pred: Expr }[];
-  /** Row selections known on this level's path (also those applied elsewhere): seek prefixes come from them. */
-  readonly selections?: readonly { depth: number; pred: Expr }[];
+/** The rule names `rules` switches off. */
+export function disabledRules(rules: PlanRules | undefined): string[] {
+  const out = [...(rules?.disabled ?? [])];
+  if (rules?.storageFilters === false) out.push('filters-into-storage');
+  if (rules?.zip === false) out.push('zip-vs-join');
+  if (rules?.sideways === false) out.push('sideways');
+  return [...new Set(out)];
 }
 
-/** A stream at level `path` with the columns of `needs` (plus the level's keys). */
-function levelStream(ctx: PlanContext, path: readonly string[], needs0: Needs): PhysicalOperator {
-  // A leaf needed twice (an output that a filter also uses) is computed once.
-  const seen = new Set<string>();
-  const needs: Needs = { ...needs0, leaves: needs0.leaves.filter((l) => (seen.has(leafColumn(l)) ? false : (seen.add(leafColumn(l)), true))) };
-  const ds = ctx.ds;
-  const keys = planKeys(path, ds);
-  let stream: PhysicalOperator;
-  /** Filter conjuncts the scan applies in storage. */
-  const pushed = new Set<Expr>();
-  if (path[path.length - 1]!.startsWith('#explode')) stream = explodeStream(ctx, path, needs);
-  else if (path[path.length - 1]!.startsWith('#')) stream = timelineStream(ctx, path, needs);
-  else {
-    const stored = keyColumns(ds.schema, path);
-    // Own fields of this level.
-    const own = new Map<string, string>(); // stored path → plan name
-    for (const l of needs.leaves) if (l.kind === 'field' && samePath(l.level.path, path)) own.set(l.path.join('.'), leafColumn(l));
-    const node = collectionAt(ds.schema, path);
-    const types = [...stored.map(() => undefined), ...[...own.keys()].map((p) => declaredType(node, p))];
-    const prefixes = seekPrefixes(needs.selections ?? needs.filters, path.length);
-    const snapshot = ctx.snapshot(path.join('.'));
-    // Filters on this level's own stored columns run inside storage (zone maps prune, exact).
-    const storedSchema = snapshot.schema();
-    const preds: Predicate[] = [];
-    for (const f of needs.filters) {
-      if (f.depth !== path.length - 1 || ctx.rules?.storageFilters === false) continue;
-      for (const c of conjunctsOf(f.pred)) {
-        const p = storagePredicate(c, path, stored, storedSchema);
-        if (p) {
-          preds.push(p);
-          pushed.add(c);
-        }
+/** One rule application, for EXPLAIN VERBOSE. */
+export interface RuleStep {
+  readonly rule: string;
+  readonly pass: number;
+  readonly changed: boolean;
+  readonly plan: StreamPlan;
+}
+
+/** The optimizer of collection plans, as the root module installs it. */
+export type StreamOptimizer = (
+  plan: StreamPlan,
+  opts: { readonly disabled: readonly string[]; storable(c: Expr, scan: ScanNode): boolean; onStep?(step: RuleStep): void },
+) => StreamPlan;
+
+let installed: StreamOptimizer | null = null;
+
+/** Installs the collection optimizer (the root module does, on load). */
+export function installStreamOptimizer(f: StreamOptimizer): void {
+  installed = f;
+}
+
+export interface PlannedScan {
+  /** The naive plan. */
+  readonly logical: StreamPlan;
+  /** After the collection rules. */
+  readonly optimized: StreamPlan;
+  /** Every rule application (EXPLAIN VERBOSE), when asked for. */
+  readonly steps: readonly RuleStep[];
+  readonly physical: PhysicalOperator;
+}
+
+/** Plans a scan: the operator tree producing exactly the named outputs, sorted by the level's keys. */
+export function planScan(ctx: PlanContext, outputs: readonly ScanOutput[], where?: Expr, opts: { steps?: boolean } = {}): PlannedScan {
+  if (!installed) throw new PlanError('internal', 'no collection optimizer is installed: import gyre (index.ts) rather than physical/ directly');
+  const logical = buildStreamPlan(ctx.ds.schema, outputs, where);
+  const steps: RuleStep[] = [];
+  const optimized = installed(logical, {
+    disabled: disabledRules(ctx.rules),
+    storable: (c, scan) => storagePredicate(c, scan.path, keyColumns(ctx.ds.schema, scan.path), ctx.snapshot(scan.path.join('.')).schema()) !== null,
+    ...(opts.steps ? { onStep: (s: RuleStep) => steps.push(s) } : {}),
+  });
+  return { logical, optimized, steps, physical: lower(ctx, optimized) };
+}
+
+export { streamPlanText };
+
+const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => b[i] === x);
+
+/** The operators of a collection plan. */
+export function lower(ctx: PlanContext, p: StreamPlan): PhysicalOperator {
+  switch (p.kind) {
+    case 'scan':
+      return lowerScan(ctx, p);
+    case 'filter': {
+      const c = compile(p.pred, leafColumn);
+      return new FilterOp(lower(ctx, p.input), (b: RecordBatch) => mask(c(b)), formatExpr(p.pred));
+    }
+    case 'broadcast': {
+      const child = lower(ctx, p.child);
+      let parent = lower(ctx, p.parent);
+      // An ancestor column both sides carry (a deeper ancestor's filter needed it too) is the
+      // same value for the same key prefix: the child's copy is kept.
+      const have = new Set(child.schema.fields.map((f) => f.name));
+      const keys = new Set(parent.ordering.keys);
+      if (parent.schema.fields.some((f) => !keys.has(f.name) && have.has(f.name))) {
+        const src = parent;
+        parent = new ProjectOp(src, src.schema.fields.filter((f) => keys.has(f.name) || !have.has(f.name)).map((f) => pickColumn(src.schema, f.name)));
       }
+      return new MergeJoinOp(parent, child, { kind: 'broadcast', sideways: p.sideways });
     }
-    const where = preds.length === 0 ? undefined : preds.length === 1 ? preds[0]! : and(...preds);
-    stream = new ScanOp(
-      snapshot,
-      { columns: [...stored, ...own.keys()], names: [...keys, ...own.values()], types, ...(prefixes ? { prefixes } : {}), ...(where ? { where } : {}) },
-      keys,
-      `${ds.schema.name}.${path.join('.')}`,
-    );
-  }
-  // Ancestors: fields and filters of each ancestor level, broadcast down.
-  for (let d = 0; d < path.length - 1; d++) {
-    const q = path.slice(0, d + 1);
-    // Everything whose level is this ancestor: its fields, reductions landing on it, its windows.
-    const qLeaves = needs.leaves.filter(
-      (l) => (l.kind === 'field' && samePath(l.level.path, q)) || (l.kind === 'reduce' && samePath(l.to, q)) || (l.kind === 'window' && samePath(levelOf(l)!.path, q)),
-    );
-    const qFilters = needs.filters.filter((f) => f.depth === d);
-    if (qLeaves.length === 0 && qFilters.length === 0) continue;
-    const selections = (needs.selections ?? needs.filters).filter((f) => f.depth <= d && f.pred.kind === 'key_in');
-    const parent = levelStream(ctx, q, { leaves: [...qLeaves, ...qFilters.flatMap((f) => leaves(f.pred))], filters: qFilters.map((f) => ({ ...f })), selections });
-    stream = new MergeJoinOp(parent, stream, { kind: 'broadcast' });
-  }
-  // Reductions landing at this level.
-  for (const r of needs.leaves) {
-    if (r.kind !== 'reduce' || !samePath(r.to, path)) continue;
-    stream = joinReduction(ctx, stream, path, r);
-  }
-  // Key leaves need no work: keys are always there.
-  const ownFilters = needs.filters.filter((f) => f.depth === path.length - 1);
-  for (const f of ownFilters) {
-    const rest = conjunctsOf(f.pred).filter((c) => !pushed.has(c));
-    if (rest.length === 0) continue;
-    const pred = rest.reduce((a, b): Expr => ({ kind: 'binary', op: 'and', left: a, right: b }));
-    const c = compile(pred, leafColumn);
-    stream = new FilterOp(stream, (b: RecordBatch) => mask(c(b)), formatExpr(pred));
-  }
-  // Windows of this level: within the parent's rows, after the level's filters.
-  for (const w of needs.leaves) {
-    if (w.kind !== 'window' || !samePath(levelOf(w)!.path, path)) continue;
-    let column: string;
-    if (isLeaf(w.arg)) column = leafColumn(w.arg);
-    else {
-      stream = withComputed(stream, `$arg${leafColumn(w)}`, w.arg);
-      column = `$arg${leafColumn(w)}`;
+    case 'reduce':
+      return lowerReduce(ctx, lower(ctx, p.input), lower(ctx, p.arg), p.reduce, p.sideways);
+    case 'window': {
+      const w = p.window;
+      let stream = lower(ctx, p.input);
+      let column: string;
+      if (isLeaf(w.arg)) column = leafColumn(w.arg);
+      else {
+        stream = withComputed(stream, `$arg${leafColumn(w)}`, w.arg);
+        column = `$arg${leafColumn(w)}`;
+      }
+      const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: new Float64(), name: 'fn' };
+      return new WindowOp(stream, [...p.partition], { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
     }
-    const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: new Float64(), name: 'fn' };
-    stream = new WindowOp(stream, planKeys(path.slice(0, -1), ctx.ds), { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
+    case 'explode': {
+      const e = p.explode;
+      const argLevel = levelOf(e.arg)!;
+      let parent = lower(ctx, p.input);
+      const value = leafColumn(e);
+      parent = isLeaf(e.arg) ? withRenamed(parent, leafColumn(e.arg), value) : withComputed(parent, value, e.arg);
+      const cols = [...p.keys.slice(0, argLevel.path.length), value];
+      const narrowed = new ProjectOp(parent, cols.map((c) => pickColumn(parent.schema, c)));
+      return new ExplodeOp(narrowed, value, { indexName: p.keys[p.keys.length - 1]! });
+    }
+    case 'steps': {
+      const tl = p.timeline;
+      let parent = lower(ctx, p.input);
+      let stop: string;
+      if (isLeaf(tl.stop)) stop = leafColumn(tl.stop);
+      else {
+        parent = withComputed(parent, '$stop', tl.stop);
+        stop = '$stop';
+      }
+      return new TimelineOp(parent, stop, tl.fps, p.keys[p.keys.length - 1]!, `$timeline${tl.id}.time`);
+    }
+    case 'resample': {
+      const r = p.resample;
+      let src = withComputed(lower(ctx, p.source), '$on', r.on, new Float64());
+      const value = leafColumn(r);
+      src = r.source.kind === 'row' ? withStruct(src, value, r.source) : isLeaf(r.source) ? withRenamed(src, leafColumn(r.source), value) : withComputed(src, value, r.source);
+      const srcType = src.schema.fields.find((f) => f.name === value)!.type;
+      const method: ResampleMethod =
+        typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: srcType, name: 'fn' } : r.method;
+      return new ResampleOp(lower(ctx, p.steps), src, { prefixKeys: [...p.prefix], on: '$on', method, columns: [value], time: `$timeline${r.timeline.id}.time` });
+    }
+    case 'combine': {
+      const left = lower(ctx, p.left);
+      // The right side's copy of the step times is the left's.
+      const right = dropColumn(lower(ctx, p.right), `$timeline${timelineId(p.right)}.time`);
+      return p.how === 'zip' ? new ZipOp(left, right) : new MergeJoinOp(left, right, { kind: 'left', sideways: p.sideways });
+    }
+    case 'output': {
+      const stream = lower(ctx, p.input);
+      const cols: ProjectColumn[] = p.keys.map((k) => pickColumn(stream.schema, k));
+      for (const o of p.outputs) {
+        if (isLeaf(o.expr)) {
+          cols.push(pickColumn(stream.schema, leafColumn(o.expr), o.name));
+          continue;
+        }
+        const c = compile(o.expr, leafColumn);
+        cols.push({ field: new Field(o.name, resultType(o.expr), true), compute: (b: RecordBatch): Data => toData(c(b)), label: `${formatExpr(o.expr)} AS ${o.name}` });
+      }
+      return new ProjectOp(stream, cols);
+    }
   }
-  return stream;
 }
 
-/** The conjuncts of a predicate (`a and b and c` → [a, b, c]). */
-function conjunctsOf(e: Expr): Expr[] {
-  return e.kind === 'binary' && e.op === 'and' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
+/** The timeline of a resample side of a combine. */
+function timelineId(p: StreamPlan): number {
+  if (p.kind === 'resample') return p.resample.timeline.id;
+  if (p.kind === 'combine') return timelineId(p.left);
+  throw new PlanError('internal', `a combine of a ${p.kind}`);
+}
+
+function lowerScan(ctx: PlanContext, p: ScanNode): PhysicalOperator {
+  const ds = ctx.ds;
+  const stored = keyColumns(ds.schema, p.path);
+  const node = collectionAt(ds.schema, p.path);
+  const types = [...stored.map(() => undefined), ...p.columns.map((c) => declaredType(node, c.stored))];
+  const prefixes = p.seeks.length > 0 ? seekPrefixes(p.seeks, p.path.length) : null;
+  const snapshot = ctx.snapshot(p.path.join('.'));
+  const preds: Predicate[] = [];
+  const rest: Expr[] = [];
+  for (const c of p.storage) {
+    const pred = storagePredicate(c, p.path, stored, snapshot.schema());
+    if (pred) preds.push(pred);
+    else rest.push(c);
+  }
+  const where = preds.length === 0 ? undefined : preds.length === 1 ? preds[0]! : and(...preds);
+  let op: PhysicalOperator = new ScanOp(
+    snapshot,
+    { columns: [...stored, ...p.columns.map((c) => c.stored)], names: [...p.keys, ...p.columns.map((c) => c.name)], types, ...(prefixes ? { prefixes } : {}), ...(where ? { where } : {}) },
+    [...p.keys],
+    `${ds.schema.name}.${p.path.join('.')}`,
+  );
+  // A conjunct storage turned out not to take (the stored schema differs) runs right above.
+  for (const c of rest) {
+    const f = compile(c, leafColumn);
+    op = new FilterOp(op, (b: RecordBatch) => mask(f(b)), formatExpr(c));
+  }
+  return op;
+}
+
+/**
+ * A reduction onto `stream`'s level: the argument computed as a column of `inner` (the
+ * argument's level stream), GroupBy to the level's keys, then a left join onto `stream`
+ * (parents without children get count 0, an empty list, false, or null).
+ */
+function lowerReduce(ctx: PlanContext, stream: PhysicalOperator, inner0: PhysicalOperator, r: Expr & { kind: 'reduce' }, sideways: boolean): PhysicalOperator {
+  let inner = inner0;
+  const out = leafColumn(r);
+  let column: string;
+  if (r.fn === 'any') {
+    // any(pred): the predicate as a boolean column, reduced with "some value is true".
+    inner = withComputed(inner, '$pred', r.pred!);
+    column = '$pred';
+  } else if (isLeaf(r.arg)) column = leafColumn(r.arg);
+  else {
+    inner = withComputed(inner, '$arg', r.arg);
+    column = '$arg';
+  }
+  const reduce: Reducer =
+    r.fn === 'any' ? { any: (v) => Uint8Array.from(v.toArray() as ArrayLike<number>, (x) => (x ? 1 : 0)) }
+    : r.fn === 'agg' ? { fn: (v) => r.fn2!([...(v as Iterable<unknown>)]), type: new Float64(), name: 'agg' }
+    : r.fn;
+  const keys = stream.ordering.keys.slice(0, r.to.length);
+  const g = new GroupByOp(inner, [...keys], [{ column, reduce, as: out }]);
+  const fill = r.fn === 'count' ? { [out]: 0n } : r.fn === 'list' ? { [out]: [] } : r.fn === 'any' ? { [out]: false } : undefined;
+  return new MergeJoinOp(stream, g, { kind: 'left', sideways, ...(fill ? { fill } : {}) });
 }
 
 const FLIP: Record<string, CompareOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -284,43 +323,6 @@ function storagePredicate(e: Expr, path: readonly string[], storedKeys: readonly
   }
 }
 
-/**
- * Key prefixes a level's scan can seek to, from row selections (`key_in` filters) on the level
- * and its ancestors: selections of consecutive levels from the root multiply out into full
- * prefixes (scenes.get('s1').clips.get(['c1', 'c2']) → (s1, c1), (s1, c2)). Null when the
- * selections do not start at the root (then they stay plain filters).
- */
-function seekPrefixes(filters: readonly { depth: number; pred: Expr }[], depth: number): unknown[][] | null {
-  let prefixes: unknown[][] = [[]];
-  let covered = 0;
-  for (;;) {
-    let advanced = false;
-    for (const f of filters) {
-      const p = f.pred;
-      if (p.kind !== 'key_in') continue;
-      const first = p.keys[0]!.level.path.length - 1;
-      const last = first + p.keys.length; // levels first..last-1
-      if (first > covered || last <= covered || last > depth) continue;
-      // Keep the tuples that extend a current prefix (or the prefix's own part when they overlap).
-      const next: unknown[][] = [];
-      if (first === covered) for (const x of prefixes) for (const t of p.tuples) next.push([...x, ...t]);
-      else {
-        const heads = new Map<string, unknown[][]>();
-        for (const x of prefixes) {
-          const id = tupleId(x.slice(first));
-          heads.set(id, [...(heads.get(id) ?? []), x.slice(0, first)]);
-        }
-        for (const t of p.tuples) for (const head of heads.get(tupleId(t.slice(0, covered - first))) ?? []) next.push([...head, ...t]);
-      }
-      prefixes = next;
-      covered = last;
-      advanced = true;
-    }
-    if (!advanced || covered >= depth) break;
-  }
-  return covered === 0 ? null : prefixes;
-}
-
 /** The declared Arrow type of a field path of a collection (structs nest). */
 function declaredType(node: CollectionNode, path: string): DataType | undefined {
   let n: SchemaNode | undefined = undefined;
@@ -331,71 +333,6 @@ function declaredType(node: CollectionNode, path: string): DataType | undefined 
     if (n.kind === 'struct') fields = n.fields;
   }
   return n ? nodeType(n as Exclude<SchemaNode, CollectionNode>) : undefined;
-}
-
-/** The timeline of a derived level `#timelineN`, found among the needed leaves. */
-function timelineOf(path: readonly string[], needs: Needs): Timeline {
-  const step = path[path.length - 1]!;
-  for (const l of needs.leaves) if ((l.kind === 'resample' || l.kind === 'step_time') && timelineStep(l.timeline) === step) return l.timeline;
-  throw new PlanError('internal', `no timeline for level ${path.join('.')}`);
-}
-
-/** The steps of a timeline: one row per step of every parent row. */
-function stepsStream(ctx: PlanContext, tl: Timeline, path: readonly string[]): PhysicalOperator {
-  const parentPath = path.slice(0, -1);
-  let parent = levelStream(ctx, parentPath, needsOf([tl.stop], tl.level));
-  let stop: string;
-  if (isLeaf(tl.stop)) stop = leafColumn(tl.stop);
-  else {
-    parent = withComputed(parent, '$stop', tl.stop);
-    stop = '$stop';
-  }
-  const keys = planKeys(path, ctx.ds);
-  return new TimelineOp(parent, stop, tl.fps, keys[keys.length - 1]!, `$timeline${tl.id}.time`);
-}
-
-/**
- * A timeline level: its steps, each resampled source (a ResampleOp per source, over its own copy
- * of the steps), zipped together — the sources share the timeline, so their rows are identical.
- */
-function timelineStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
-  const tl = timelineOf(path, needs);
-  const parentKeys = planKeys(path.slice(0, -1), ctx.ds);
-  const resamples = needs.leaves.filter((l): l is Expr & { kind: 'resample' } => l.kind === 'resample' && timelineStep(l.timeline) === path[path.length - 1]);
-  const time = `$timeline${tl.id}.time`;
-  let out: PhysicalOperator | null = null;
-  for (const r of resamples) {
-    const srcLevel = levelOf(r.source)!;
-    let src = levelStream(ctx, srcLevel.path, needsOf([r.source, r.on], srcLevel));
-    src = withComputed(src, '$on', r.on, new Float64());
-    const value = leafColumn(r);
-    src = r.source.kind === 'row' ? withStruct(src, value, r.source) : isLeaf(r.source) ? withRenamed(src, leafColumn(r.source), value) : withComputed(src, value, r.source);
-    const srcType = src.schema.fields.find((f) => f.name === value)!.type;
-    const method: ResampleMethod =
-      typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: srcType, name: 'fn' } : r.method;
-    let res: PhysicalOperator = new ResampleOp(stepsStream(ctx, tl, path), src, { prefixKeys: parentKeys, on: '$on', method, columns: [value], time });
-    if (out !== null) res = dropColumn(res, time);
-    out = out === null ? res : ctx.rules?.zip === false ? new MergeJoinOp(out, res, { kind: 'left' }) : new ZipOp(out, res);
-  }
-  return out ?? stepsStream(ctx, tl, path);
-}
-
-/**
- * An exploded list's level: the list's level stream with the list as a column, one row per
- * element (Explode), keyed by the parent's keys and the element's index.
- */
-function explodeStream(ctx: PlanContext, path: readonly string[], needs: Needs): PhysicalOperator {
-  const step = path[path.length - 1]!;
-  const e = needs.leaves.find((l): l is Expr & { kind: 'explode' } => l.kind === 'explode' && explodeStep(l.arg) === step);
-  if (!e) throw new PlanError('internal', `no explode for level ${path.join('.')}`);
-  const argLevel = levelOf(e.arg)!;
-  let parent = levelStream(ctx, argLevel.path, needsOf([e.arg], argLevel));
-  const value = leafColumn(e);
-  parent = isLeaf(e.arg) ? withRenamed(parent, leafColumn(e.arg), value) : withComputed(parent, value, e.arg);
-  const keys = planKeys(path, ctx.ds);
-  const cols = [...planKeys(argLevel.path, ctx.ds), value];
-  const narrowed = new ProjectOp(parent, cols.map((c) => pickColumn(parent.schema, c)));
-  return new ExplodeOp(narrowed, value, { indexName: keys[keys.length - 1]! });
 }
 
 /** `stream` with `from` copied as `to` (the order kept). */
@@ -423,38 +360,6 @@ function withStruct(stream: PhysicalOperator, name: string, row: Expr & { kind: 
   return new ProjectOp(stream, all);
 }
 
-/**
- * A reduction to `path`: the argument's level stream, the argument computed as a column,
- * GroupBy to `path`'s keys (the argument's level lies below), then a left join onto `stream`
- * (parents without children get count 0, an empty list, or null).
- */
-function joinReduction(ctx: PlanContext, stream: PhysicalOperator, path: readonly string[], r: Expr & { kind: 'reduce' }): PhysicalOperator {
-  const argLevel = levelOf(r.arg)!;
-  const exprs = r.pred ? [r.arg, r.pred] : [r.arg];
-  let inner = levelStream(ctx, argLevel.path, needsOf(exprs, argLevel));
-  const out = leafColumn(r);
-  let column: string;
-  if (r.fn === 'any') {
-    // any(pred): the predicate as a boolean column, reduced with "some value is true".
-    inner = withComputed(inner, '$pred', r.pred!);
-    column = '$pred';
-  } else if (isLeaf(r.arg)) column = leafColumn(r.arg);
-  else {
-    inner = withComputed(inner, '$arg', r.arg);
-    column = '$arg';
-  }
-  const reduce: Reducer =
-    r.fn === 'any' ? { any: (v) => Uint8Array.from(v.toArray() as ArrayLike<number>, (x) => (x ? 1 : 0)) }
-    : r.fn === 'agg' ? { fn: (v) => r.fn2!([...(v as Iterable<unknown>)]), type: new Float64(), name: 'agg' }
-    : r.fn;
-  const g = new GroupByOp(inner, planKeys(r.to, ctx.ds), [{ column, reduce, as: out }]);
-  const fill = r.fn === 'count' ? { [out]: 0n } : r.fn === 'list' ? { [out]: [] } : r.fn === 'any' ? { [out]: false } : undefined;
-  return new MergeJoinOp(stream, g, { kind: 'left', ...(fill ? { fill } : {}) });
-}
-
-const isLeaf = (e: Expr): boolean =>
-  e.kind === 'field' || e.kind === 'key' || e.kind === 'reduce' || e.kind === 'window' || e.kind === 'resample' || e.kind === 'step_time' || e.kind === 'explode';
-
 /** `stream` plus a computed column `name` (all columns and the order kept). */
 function withComputed(stream: PhysicalOperator, name: string, e: Expr, type?: DataType): PhysicalOperator {
   const cols: ProjectColumn[] = stream.schema.fields.map((f) => pickColumn(stream.schema, f.name));
@@ -474,23 +379,6 @@ function withComputed(stream: PhysicalOperator, name: string, e: Expr, type?: Da
   return new ProjectOp(stream, cols);
 }
 
-/** The needs of a set of expressions at level `level` (their leaves and the level's filters). */
-export function needsOf(exprs: readonly Expr[], level: Level): Needs {
-  const ls: Expr[] = [];
-  for (const e of exprs) leaves(e, ls);
-  const filters = level.filters.map((f) => ({ depth: f.depth, pred: f.pred }));
-  for (const f of filters) leaves(f.pred, ls);
-  // Descendant fields without a reduction are level errors.
-  for (const l of ls) {
-    const ll = levelOf(l);
-    if (ll && ll.path.length > level.path.length) {
-      throw new LevelError(`'${ll.path[ll.path.length - 1]}' is below '${level.path[level.path.length - 1]}': reduce it (sum, mean, count, list, …) to use it at this level`);
-    }
-  }
-  // Leaves are deduplicated where streams are built (levelStream).
-  return { leaves: ls, filters };
-}
-
 /** The Arrow type eval.ts produces for a computed expression. */
 function resultType(e: Expr): DataType {
   switch (e.kind) {
@@ -505,24 +393,3 @@ function resultType(e: Expr): DataType {
   }
 }
 
-/** Plans a scan: the operator tree producing exactly the named outputs, sorted by the level's keys. */
-export function planScan(ctx: PlanContext, outputs: readonly ScanOutput[], where?: Expr): PhysicalOperator {
-  const exprs = outputs.map((o) => o.expr);
-  const level = scanLevel(where ? [...exprs, where] : exprs);
-  const filters = [...level.filters];
-  if (where) filters.push({ depth: level.path.length - 1, pred: where });
-  const scanLvl: Level = { ...level, filters };
-  const needs = needsOf(where ? [...exprs, where] : exprs, scanLvl);
-  const stream = levelStream(ctx, level.path, needs);
-  const keys = planKeys(level.path, ctx.ds);
-  const cols: ProjectColumn[] = keys.map((k) => pickColumn(stream.schema, k));
-  for (const o of outputs) {
-    if (isLeaf(o.expr)) {
-      cols.push(pickColumn(stream.schema, leafColumn(o.expr), o.name));
-      continue;
-    }
-    const c = compile(o.expr, leafColumn);
-    cols.push({ field: new Field(o.name, resultType(o.expr), true), compute: (b: RecordBatch): Data => toData(c(b)), label: `${formatExpr(o.expr)} AS ${o.name}` });
-  }
-  return new ProjectOp(stream, cols);
-}

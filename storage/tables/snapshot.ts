@@ -79,6 +79,8 @@ export interface FragmentForecast {
   readonly level: number;
   readonly rows: number;
   readonly size: number;
+  /** The fragment's key range, readable (`[s001, c0, 0] … [s004, c4, 899]`). */
+  readonly keys: string;
   readonly kept: boolean;
   /** Why kept or pruned: 'key range', 'zone maps', 'in range', … */
   readonly reason: string;
@@ -400,6 +402,18 @@ export class Snapshot {
     return { proj, reads, keyNames, r, keyWhere, restWhere };
   }
 
+  /** A fragment's key range as text (EXPLAIN DATA's skew line). */
+  private keysText(f: FragmentEntry): string {
+    const fmt = (hex: string): string => {
+      try {
+        return this.core.codec.format(Buffer.from(hex, 'hex'));
+      } catch {
+        return hex;
+      }
+    };
+    return `(${fmt(f.minKey)}) … (${fmt(f.maxKey)})`;
+  }
+
   /**
    * What `scan(opts)` will read, from manifests, file metadata and zone maps only (EXPLAIN
    * DATA): per fragment of every column group read, kept or pruned and why, and for kept ones
@@ -413,7 +427,7 @@ export class Snapshot {
       const kept = new Set(fragments.filter((f) => this.inRange(f, r)));
       const alone = new Set(clusterBySpan([...kept]).filter((c) => this.standalone(c)).map((c) => c[0]!));
       for (const f of fragments) {
-        const base = { group: gp, path: f.path, level: f.level, rows: f.rows, size: f.size };
+        const base = { group: gp, path: f.path, level: f.level, rows: f.rows, size: f.size, keys: this.keysText(f) };
         if (!kept.has(f)) {
           out.push({ ...base, kept: false, reason: 'key range' });
           continue;
