@@ -290,7 +290,10 @@ async function explain(db: Database, plan: Plan, mode: ExplainMode): Promise<str
     case 'plain':
     case 'verbose': {
       const logical = explainText(plan, { verbose: mode === 'verbose', schema: mode === 'verbose' });
-      return `${logical}\nphysical_plan:\n${indent(await physicalText(op))}`;
+      const parts = [`${logical}\nphysical_plan:\n${indent(await physicalText(op))}`];
+      // A collection scan's own plans: logical, optimized by the collection rules (each rule with VERBOSE), physical.
+      for (const c of collectionOps(op)) parts.push(`collection scan ${c.node.dataset}:\n${indent(await (await c.datasetScan()).explain({ verbose: mode === 'verbose' }))}`);
+      return parts.join('\n');
     }
     case 'analyze': {
       const e = await explainPlan(op, { analyze: true });

@@ -6,9 +6,11 @@
  *   gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]   (IN: Arrow IPC or CSV)
  *   gyre tables ls|manifests|import|compact …, gyre txn ls …   tables in a catalog (see cli/tables.ts)
  *   gyre sql [ROOT] [-c "SQL"] [--format table|csv|json|arrow]  SQL shell or one command (see cli/sql.ts)
+ *   gyre explain [ROOT] [--verbose|--analyze|--data] [--format text|json] "SQL"   EXPLAIN (cli/explain.ts)
  */
 import { EngineError } from '../errors.js';
 import { demo } from './demo.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain.js';
 import { SQL_USAGE, sqlCommand } from './sql.js';
 import { TABLES_USAGE, tablesCommand } from './tables.js';
 import { cat, inspect } from './vortex.js';
@@ -21,7 +23,8 @@ const USAGE = `usage:
   gyre vortex cat FILE [--columns a,b] [--limit N] [--format table|csv|json]
   gyre vortex write IN OUT.vortex [--chunk-rows N] [--compression default|none]
 ${TABLES_USAGE}
-${SQL_USAGE}`;
+${SQL_USAGE}
+${EXPLAIN_USAGE}`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -41,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'tables' || cmd === 'txn') return tablesCommand(cmd, args);
   if (cmd === 'sql') return sqlCommand(args);
+  if (cmd === 'explain') return explainCommand(args);
   if (cmd === 'vortex') {
     const sub = args.shift();
     if (sub === 'inspect' && args[0]) {
