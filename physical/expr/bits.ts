@@ -96,14 +96,17 @@ export function countSet(bm: Uint8Array, n: number): number {
 export function selectionOf(bits: Uint8Array, valid: Uint8Array | null, n: number): Uint32Array {
   const nb = bytesFor(n);
   let count = 0;
+  // `bits` may be shared (a view of a sliced column's buffer): never written, the bits past
+  // row n in the last byte are masked when read.
   const masked = valid ? new Uint8Array(nb) : bits;
   if (valid) for (let j = 0; j < nb; j++) masked[j] = bits[j]! & valid[j]!;
-  if (n & 7) masked[nb - 1]! &= (1 << (n & 7)) - 1;
-  for (let j = 0; j < nb; j++) count += POP[masked[j]!]!;
+  const tail = n & 7 ? (1 << (n & 7)) - 1 : 0xff;
+  for (let j = 0; j < nb - 1; j++) count += POP[masked[j]!]!;
+  if (nb > 0) count += POP[masked[nb - 1]! & tail]!;
   const out = new Uint32Array(count);
   let at = 0;
   for (let j = 0; j < nb; j++) {
-    let m = masked[j]!;
+    let m = j === nb - 1 ? masked[j]! & tail : masked[j]!;
     if (m === 0) continue;
     const base = j << 3;
     if (m === 0xff) {

@@ -12,7 +12,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Plan } from '../../logical/plan.js';
-import { visit } from '../../logical/tree.js';
 import { optimize, planText } from '../../optimizer/index.js';
 import { collect } from '../../physical/lower.js';
 import { defaultContext } from '../../physical/operator.js';
@@ -26,24 +25,6 @@ export const EXECUTOR_RUNS = { mixed: 300 * SCALE, joins: 300 * SCALE, nodes: 20
 
 const unbiased = (min: number, max: number): fc.Arbitrary<number> => fc.noBias(fc.integer({ min, max }));
 
-/**
- * Executor issues found by this test and reported to the executor's author; plans that hit
- * them are skipped until they are fixed (delete the guard then):
- *  1. min/max of a constant argument (`max(2)`) gives 0 (physical/rel accumulators);
- *  2. a Filter whose predicate is a bare Bool column, right over a Window or Aggregate, drops
- *     rows (the same filter over a scan is right).
- */
-function knownExecutorIssue(plan: Plan): string | null {
-  let issue: string | null = null;
-  visit(plan, (n) => {
-    if (n.kind === 'aggregate' && n.aggs.some((a) => (a.fn === 'min' || a.fn === 'max') && a.args[0]?.kind === 'literal')) issue = 'min/max of a constant';
-    if (n.kind === 'window' && n.calls.some((a) => (a.fn === 'min' || a.fn === 'max') && a.args[0]?.kind === 'literal')) issue = 'min/max of a constant';
-    if (n.kind === 'filter' && n.predicate.kind === 'column' && (n.input.kind === 'window' || n.input.kind === 'aggregate')) issue = 'bare Bool column filter over a window/aggregate';
-    return undefined;
-  });
-  return issue;
-}
-
 const keys = (rows: readonly Row[]): string[] => rows.map((r) => r.map(norm).join('|')).sort();
 const dbText = (db: Database): string => [...db].map(([id, rows]) => `${id}: ${rows.map((r) => `{${Object.entries(r).map(([k, v]) => `${k}: ${norm(v)}`).join(', ')}}`).join(' ')}`).join('\n');
 
@@ -55,7 +36,6 @@ async function check(focus: Focus, runs: number): Promise<number> {
       const db = gen.database();
       const plan: Plan = gen.plan(g(unbiased, 1, 4));
       if (gen.orderSensitive) return;
-      if (knownExecutorIssue(plan) || knownExecutorIssue(optimize(plan))) return;
       let expected: Row[];
       try {
         expected = evaluate(plan, db);

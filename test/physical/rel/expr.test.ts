@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../errors.js';
 import type { Scalar } from '../../../logical/plan.js';
 import { call, caseWhen, cast, col, inList, lit } from '../../../logical/plan-build.js';
-import { compileScalar } from '../../../physical/expr/compile.js';
+import { compilePredicate, compileScalar } from '../../../physical/expr/compile.js';
 import { valueAt } from '../../../physical/expr/col.js';
 import { batchOf, norm, type Row, schemaOf } from './helpers.js';
 
@@ -249,4 +249,15 @@ describe('expression kernels match a naive per-row evaluator', () => {
       );
     });
   }
+});
+
+describe('predicates', () => {
+  it('a bare Bool column predicate leaves the column intact for the other slices of its buffer', () => {
+    const rows = [true, true, true, true, false].map((p) => ({ p }));
+    const whole = batchOf(schemaOf({ p: BOOL }), rows);
+    const pred = compilePredicate(col(whole.schema, 'p'), whole.schema);
+    const first = whole.slice(0, 3), rest = whole.slice(3, 5);
+    expect(pred.select(first.data.children, 3)).toBeNull();
+    expect(Array.from(pred.select(rest.data.children, 2) ?? [])).toEqual([0]);
+  });
 });
