@@ -277,8 +277,11 @@ function storagePredicate(e: Expr, path: readonly string[], storedKeys: readonly
   const column = (x: Expr): { name: string; type: DataType } | null => {
     let name: string;
     if (x.kind === 'field' && samePath(x.level.path, path)) name = x.path.join('.');
-    else if (x.kind === 'key' && samePath(x.level.path, path)) name = storedKeys[storedKeys.length - 1]!;
+    else if (x.kind === 'key' && x.level.path.length <= path.length && x.level.path.every((p, i) => path[i] === p)) name = storedKeys[x.level.path.length - 1]!;
     else return null;
+    // Ancestor keys are stored as flat columns named with a dot (`scenes._id`).
+    const flat = schema.fields.find((y) => y.name === name);
+    if (flat) return { name, type: flat.type };
     let fields = schema.fields;
     let f: Field | undefined;
     for (const part of name.split('.')) {

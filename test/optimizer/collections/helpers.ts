@@ -27,11 +27,12 @@ export const schema = datasetSchema('rec', {
 
 export const roots = () => refs(schema);
 
-/** What storage takes in these tests: own stored fields or keys compared with a literal. */
+/** What storage takes in these tests: own stored fields, or own or ancestor keys, compared with a literal. */
 export function storable(c: Expr, scan: ScanNode): boolean {
   if (c.kind === 'binary' && (c.op === 'and' || c.op === 'or')) return storable(c.left, scan) && storable(c.right, scan);
   if (c.kind !== 'binary' || !['=', '!=', '<', '<=', '>', '>='].includes(c.op)) return false;
-  const own = (x: Expr): boolean => (x.kind === 'field' || x.kind === 'key') && x.level.path.join('.') === scan.path.join('.');
+  const at = scan.path.join('.');
+  const own = (x: Expr): boolean => (x.kind === 'field' && x.level.path.join('.') === at) || (x.kind === 'key' && `${at}.`.startsWith(`${x.level.path.join('.')}.`));
   return (own(c.left) && c.right.kind === 'literal') || (own(c.right) && c.left.kind === 'literal');
 }
 

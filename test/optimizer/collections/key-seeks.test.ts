@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { keySeeks } from '../../../optimizer/collections/index.js';
+import { filtersIntoStorage, keySeeks, pushDownLevelFilters } from '../../../optimizer/collections/index.js';
 import { apply, naive, roots, text } from './helpers.js';
 
 describe('key-seeks', () => {
@@ -80,6 +80,20 @@ describe('key-seeks', () => {
                 Filter (scenes._id) in [("s1")]
                   Scan scenes, columns=[], seek=(scenes._id) in [("s1")]
                 Scan scenes.clips.detections, columns=[confidence], seek=(scenes.clips.detections._pos) in [(0)] and (scenes.clips._id) in [("c1")] and (scenes._id) in [("s1")]"
+    `);
+  });
+});
+
+describe('key-seeks: key ranges', () => {
+  it('a key range on an ancestor becomes a storage filter of the scans under it (zone maps prune them before reading)', () => {
+    const { scenes } = roots();
+    const late = scenes.where(scenes._id.ge('s7'));
+    const out = apply(naive([late.clips.frames.brightness]), [pushDownLevelFilters, filtersIntoStorage, keySeeks]);
+    expect(text(out)).toMatchInlineSnapshot(`
+      "Output scenes.clips.frames.brightness AS o0
+        Join broadcast on [scenes._id]
+          Scan scenes, columns=[], storage filter=(scenes._id >= "s7")
+          Scan scenes.clips.frames, columns=[brightness], storage filter=(scenes._id >= "s7")"
     `);
   });
 });
