@@ -29,21 +29,24 @@ import { collect as collectOp } from './run.js';
 export { catalogContext, type CatalogContextOptions, storagePredicates, type TableSource } from './lower/catalog.js';
 export type { CollectionScanNode, LowerContext, TableScanNode } from './lower/types.js';
 
-/** The physical operator tree of a plan. Synchronous: nothing is opened or read. */
-export function lower(plan: Plan, ctx: LowerContext): PhysicalOperator {
-  const recurse = (p: Plan): PhysicalOperator => lower(p, ctx);
+/**
+ * The physical operator tree of a plan. Synchronous: nothing is opened or read. `need`: the
+ * columns of the result that are read (all when absent; see {@link Recurse}).
+ */
+export function lower(plan: Plan, ctx: LowerContext, need?: ReadonlySet<string>): PhysicalOperator {
+  const recurse = (p: Plan, n?: ReadonlySet<string>): PhysicalOperator => lower(p, ctx, n);
   switch (plan.kind) {
     case 'table_scan': return lowerTableScan(plan, ctx);
     case 'collection_scan': return ctx.collectionScan(plan);
     case 'values': return lowerValues(plan);
     case 'source': return lowerSource(plan);
-    case 'filter': return lowerFilter(plan, recurse);
+    case 'filter': return lowerFilter(plan, recurse, need);
     case 'project': return lowerProject(plan, recurse);
-    case 'join': return lowerJoin(plan, recurse);
+    case 'join': return lowerJoin(plan, recurse, need);
     case 'aggregate': return lowerAggregate(plan, recurse);
     case 'window': return lowerWindow(plan, recurse);
-    case 'sort': return lowerSort(plan, recurse);
-    case 'limit': return lowerLimit(plan, recurse);
+    case 'sort': return lowerSort(plan, recurse, need);
+    case 'limit': return lowerLimit(plan, recurse, need);
     case 'distinct': return lowerDistinct(plan, recurse);
     case 'set_op': return lowerSetOp(plan, recurse);
     case 'unnest': return lowerUnnest(plan, recurse);

@@ -9,7 +9,7 @@ import { transformUp } from '../../logical/tree.js';
 import type { PhysicalOperator } from '../operator.js';
 import { physicalSchema } from '../rel/common.js';
 import { HashAggregateOp } from '../rel/hash-aggregate.js';
-import { lowerFiltered } from './fuse.js';
+import { lowerFiltered, needing } from './fuse.js';
 import type { Recurse } from './types.js';
 
 /** `s` with references to a project's outputs replaced by their expressions. */
@@ -33,6 +33,7 @@ export function lowerAggregate(p: Plan & { kind: 'aggregate' }, recurse: Recurse
     }));
     input = input.input;
   }
-  const { input: child, predicate } = lowerFiltered(input, recurse);
+  const need = needing(new Set(), [...groups.map((g) => g.expr), ...aggs.flatMap((a) => [...a.args, a.filter, ...a.orderBy.map((k) => k.expr)])]);
+  const { input: child, predicate } = lowerFiltered(input, recurse, need);
   return new HashAggregateOp(child, groups, aggs, schema, predicate);
 }

@@ -7,14 +7,28 @@
  */
 import type { Plan, Scalar } from '../../logical/plan.js';
 import { and } from '../../logical/plan-build.js';
+import { columnsOf } from '../../logical/tree.js';
 import type { PhysicalOperator } from '../operator.js';
 import { RelFilterOp } from '../rel/filter.js';
 import type { Recurse } from './types.js';
 
-/** The lowered input of `p` without its Filters, and their predicate (null: none). */
-export function lowerFiltered(p: Plan, recurse: Recurse): { input: PhysicalOperator; predicate: Scalar | null } {
+/**
+ * `need` plus the columns the scalars read (undefined stays undefined: every column is read).
+ */
+export function needing(need: ReadonlySet<string> | undefined, scalars: readonly (Scalar | null)[]): Set<string> | undefined {
+  if (!need) return undefined;
+  const out = new Set(need);
+  for (const s of scalars) if (s) columnsOf(s, out);
+  return out;
+}
+
+/**
+ * The lowered input of `p` without its Filters, and their predicate (null: none). `need`: the
+ * columns the caller reads besides the predicate's.
+ */
+export function lowerFiltered(p: Plan, recurse: Recurse, need?: ReadonlySet<string>): { input: PhysicalOperator; predicate: Scalar | null } {
   const outer = p.kind === 'filter' ? p.predicate : null;
-  let input = recurse(p.kind === 'filter' ? p.input : p);
+  let input = recurse(p.kind === 'filter' ? p.input : p, needing(need, [outer]));
   let inner: Scalar | null = null;
   if (input instanceof RelFilterOp) {
     inner = input.predicate;

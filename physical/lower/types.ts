@@ -20,5 +20,9 @@ export interface LowerContext {
   collectionScan(node: CollectionScanNode): PhysicalOperator;
 }
 
-/** Lowers a child plan (the dispatcher, passed down to avoid an import cycle). */
-export type Recurse = (p: Plan) => PhysicalOperator;
+/**
+ * Lowers a child plan (the dispatcher, passed down to avoid an import cycle). `need`: the
+ * child's output columns its parent reads (all when absent); an operator may leave the others
+ * out of its schema (inner joins do: they gather only the columns read above them).
+ */
+export type Recurse = (p: Plan, need?: ReadonlySet<string>) => PhysicalOperator;

@@ -30,6 +30,11 @@ export interface HashJoinSpec {
    * probe batch is never copied for the filter.
    */
   readonly probeFilter?: Scalar | null;
+  /**
+   * Inner joins: the output columns, as positions in left ++ right columns (the others are
+   * not gathered); absent: all of them.
+   */
+  readonly keep?: readonly number[];
 }
 
 export class HashJoinOp extends BaseOperator {
@@ -90,7 +95,7 @@ export class HashJoinOp extends BaseOperator {
       const { starts, groupRows, nullRows, identity } = layout(gid, rows, table.size);
       const bothSchema = new Schema([...leftOp.schema.fields, ...rightOp.schema.fields]);
       const residual = this.spec.residual ? compilePredicate(this.spec.residual, bothSchema) : null;
-      const core = new JoinCore({ type: t, schema: this.schema, residual }, leftOp.schema.fields.length);
+      const core = new JoinCore({ type: t, schema: this.schema, residual, ...(this.spec.keep ? { keep: this.spec.keep } : {}) }, leftOp.schema.fields.length);
       core.setRight(build ? build.data.children : emptyCols(rightOp.schema), rows);
       const leftKeyExprs = this.spec.on.map((k) => compileScalar(k.left, leftOp.schema));
       const pre = this.spec.probeFilter ? compilePredicate(this.spec.probeFilter, leftOp.schema) : null;

@@ -55,6 +55,8 @@ export interface JoinCoreOptions {
   readonly schema: Schema;
   /** Residual over left ++ right columns, or null. */
   readonly residual: CompiledPredicate | null;
+  /** Inner joins: output columns as positions in left ++ right (absent: all). */
+  readonly keep?: readonly number[];
   /** Left key columns and right key columns (for mark joins' NULL rules). */
   readonly markKeys?: { readonly left: (b: RecordBatch) => readonly Col[]; readonly right: readonly Col[] };
 }
@@ -86,10 +88,10 @@ export class JoinCore {
     this.unknown = new Uint8Array(this.o.type === 'mark' ? b.numRows : 0);
   }
 
-  private combined(li: Uint32Array, ri: Uint32Array, onlyResidual: readonly number[] | null): Data[] {
+  /** Left ++ right columns with the rows of the pairs; only the columns in `want` (null: all) are gathered. */
+  private combined(li: Uint32Array, ri: Uint32Array, want: ReadonlySet<number> | null): Data[] {
     const b = this.batch!;
     const out: Data[] = [];
-    const want = onlyResidual ? new Set(onlyResidual) : null;
     for (let k = 0; k < this.leftWidth; k++) out.push(!want || want.has(k) ? gather(b.data.children[k]!, li) : b.data.children[k]!);
     this.rightCols.forEach((c, k) => out.push(!want || want.has(this.leftWidth + k) ? gather(c, ri) : c));
     return out;
@@ -101,8 +103,12 @@ export class JoinCore {
     const t = this.o.type;
     const emits = t === 'inner' || t === 'left' || t === 'right' || t === 'full' || t === 'single' || t === 'cross';
     let cols: Data[] | null = null;
+    const keep = this.o.keep;
     if (this.o.residual) {
-      cols = this.combined(li, ri, emits ? null : this.o.residual.inputs);
+      const inputs = this.o.residual.inputs;
+      // Emitting joins gather their output columns with the residual's (all without `keep`).
+      const want = emits ? (keep ? new Set([...keep, ...inputs]) : null) : new Set(inputs);
+      cols = this.combined(li, ri, want);
       const sel = this.o.residual.select(cols, li.length);
       if (sel !== null) {
         const keepL = new Uint32Array(sel.length), keepR = new Uint32Array(sel.length);
@@ -110,7 +116,7 @@ export class JoinCore {
           keepL[k] = li[sel[k]!]!;
           keepR[k] = ri[sel[k]!]!;
         }
-        if (emits) cols = cols.map((c) => gather(c, sel));
+        if (emits) cols = cols.map((c, k) => (!want || want.has(k) ? gather(c, sel) : c));
         li = keepL;
         ri = keepR;
       }
@@ -122,8 +128,8 @@ export class JoinCore {
     }
     if (this.rightMatched.length) for (let k = 0; k < ri.length; k++) this.rightMatched[ri[k]!] = 1;
     if (!emits || li.length === 0) return null;
-    cols ??= this.combined(li, ri, null);
-    return batchFrom(this.o.schema, cols, li.length);
+    cols ??= this.combined(li, ri, keep ? new Set(keep) : null);
+    return batchFrom(this.o.schema, keep ? keep.map((k) => cols[k]!) : cols, li.length);
   }
 
   /**
@@ -146,7 +152,7 @@ export class JoinCore {
     if (keep.length === 0) return;
     let L = Uint32Array.from(keep, (k) => li[k]!), R = Uint32Array.from(keep, (k) => ri[k]!);
     if (this.o.residual) {
-      const sel = this.o.residual.select(this.combined(L, R, this.o.residual.inputs), L.length);
+      const sel = this.o.residual.select(this.combined(L, R, new Set(this.o.residual.inputs)), L.length);
       if (sel !== null) {
         L = Uint32Array.from(sel, (k) => L[k]!);
         R = Uint32Array.from(sel, (k) => R[k]!);
