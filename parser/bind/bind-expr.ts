@@ -35,6 +35,11 @@ export interface ExprEnv {
   readonly clause: string;
   /** Names the SELECT list defines, usable where the scope has no such column (ORDER BY). */
   readonly aliases?: ReadonlyMap<string, Scalar>;
+  /**
+   * How an expression over the scope reads in the plan the holder's joins apply to (after
+   * grouping: group keys become their columns); a subquery maps its outer references with it.
+   */
+  readonly mapOuter?: (s: Scalar) => Scalar;
 }
 
 /** Binds an expression; errors carry the span of the innermost failing node. */

@@ -57,13 +57,29 @@ function crossJoin(l: BoundFrom, r: BoundFrom): BoundFrom {
   return { plan: join('cross', l.plan, r.plan), scope: l.scope.concat(r.scope), ...(l.partition ? { partition: l.partition } : {}) };
 }
 
+/** Runs `f` (binding a subquery in FROM); a reference to an enclosing query is 'sql-unsupported'. */
+function lateralGuard<T>(ctx: BindContext, span: Ast.SourceSpan, f: () => T): T {
+  const depth = ctx.frames.length;
+  const mark = ctx.refLog.length;
+  const escaped = (): boolean => ctx.refLog.slice(mark).some((j) => j < depth);
+  const unsupported = (): BindError => new BindError('sql-unsupported', 'a subquery in FROM that refers to columns of an enclosing query (LATERAL) is not supported', span);
+  let out: T;
+  try {
+    out = f();
+  } catch (e) {
+    throw escaped() ? unsupported() : e;
+  }
+  if (escaped()) throw unsupported();
+  return out;
+}
+
 /** A FROM item; `left` is what precedes it (lateral table functions read its columns). */
 export function bindRelation(ctx: BindContext, r: Ast.Relation, left: BoundFrom | null): BoundFrom {
   switch (r.kind) {
     case 'table':
       return bindTable(ctx, r, left);
     case 'subquery-relation': {
-      const q = bindQuery(ctx, r.query);
+      const q = lateralGuard(ctx, r.span, () => bindQuery(ctx, r.query));
       return aliased(q.plan, q.names, r.alias, null, r.span);
     }
     case 'table-function':

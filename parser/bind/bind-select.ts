@@ -14,15 +14,17 @@
  * takes ordinals, output names, and expressions over the input (added as hidden columns, which
  * DISTINCT forbids). In "open" mode (a subquery being decorrelated) the result is the plan before
  * the projection, with the outputs as expressions and the correlated WHERE conjuncts set aside;
- * with aggregates, the inner sides of correlated equalities become extra group keys.
+ * with aggregates, the inner sides of correlated equalities become extra group keys, and other
+ * correlations leave the aggregate to be built per distinct outer value (`domain`). After
+ * grouping, outer references of subqueries read group keys (`mapOuter`).
  *
  * Grouping (keys, aggregates, windows, unnest) lives in select-grouping.ts, ORDER BY and the
  * closing projection in select-order.ts.
  */
 import { T } from '../../logical/functions.js';
-import type { Plan, Scalar } from '../../logical/plan.js';
+import type { AggregateCall, NamedScalar, Plan, Scalar } from '../../logical/plan.js';
 import { aggregate, and, filter, unnest, values, window } from '../../logical/plan-build.js';
-import { columnsOf } from '../../logical/tree.js';
+import { changed, columnsOf, transformDown, unchanged } from '../../logical/tree.js';
 import type * as Ast from '../ast.js';
 import { bindFrom } from './bind-from.js';
 import { astConjuncts, bindExpr, type ExprEnv, exprName, hasAggregate } from './bind-expr.js';
@@ -30,6 +32,7 @@ import { bindWhereSubquery, isWhereSubquery } from './bind-subquery.js';
 import { applyPending, type BindContext, type Frame, newHolder, type PlanHolder } from './context.js';
 import { BindError } from './diagnostics.js';
 import { factorOr } from './fold.js';
+import { scalarKey } from './keys.js';
 import { Scope } from './scope.js';
 import { Grouping } from './select-grouping.js';
 import { closeSelect, guard, type Item, orderTarget } from './select-order.js';
@@ -58,10 +61,25 @@ export interface BoundSelect {
   readonly residual: readonly Scalar[];
   /** Open: whether the SELECT aggregates (correlated equalities then are group keys). */
   readonly aggregated: boolean;
+  /** Open: whether it has GROUP BY (an aggregate then yields any number of rows, not one). */
+  readonly grouped: boolean;
+  /**
+   * Open, aggregated, and correlated other than by equalities (or with outer columns inside
+   * aggregates or HAVING): the parts to aggregate once per distinct outer value (`plan` is then
+   * the input of the aggregate; bind-subquery.ts builds the rest over the outer plan).
+   */
+  readonly domain: AggregateDomain | null;
   /** Open: count aggregates' columns (0, not NULL, for outer rows without inner rows). */
   readonly counts: ReadonlySet<string>;
   /** Outer columns referenced, with how many frames out they live. */
   readonly outerRefs: ReadonlyMap<string, number>;
+}
+
+/** An aggregate to group by the outer values it is correlated with (see BoundSelect.domain). */
+export interface AggregateDomain {
+  readonly groups: readonly NamedScalar[];
+  readonly aggs: readonly AggregateCall[];
+  readonly having: Scalar | null;
 }
 
 const nullOf = (): Scalar => ({ kind: 'literal', value: null, type: T.null });
@@ -113,13 +131,25 @@ class SelectBinder {
 
   /** The environment of expressions after grouping (SELECT, HAVING, ORDER BY, QUALIFY). */
   private postEnv(clause: string, aliases?: ReadonlyMap<string, Scalar>): ExprEnv {
-    return { ctx: this.ctx, scope: this.scope, holder: this.postHolder, clause, intercept: (e, env) => this.g.intercept(e, env), ...(aliases ? { aliases } : {}) };
+    const mapOuter = this.g.aggregating ? { mapOuter: (s: Scalar) => this.afterGrouping(s) } : {};
+    return { ctx: this.ctx, scope: this.scope, holder: this.postHolder, clause, intercept: (e, env) => this.g.intercept(e, env), ...(aliases ? { aliases } : {}), ...mapOuter };
+  }
+
+  /** An expression over the input as it reads after grouping (for subqueries' outer references). */
+  private afterGrouping(s: Scalar): Scalar {
+    const input = new Set(this.plan.schema.fields.map((f) => f.name));
+    return transformDown(s, (n) => {
+      const g = this.g.groupIndex.get(scalarKey(n));
+      if (g) return changed(g, 'skip');
+      if (n.kind === 'column' && input.has(n.name)) throw new BindError('sql-group-by', `column "${n.name}" used in a subquery must appear in the GROUP BY clause or be used in an aggregate function`, null);
+      return unchanged(n);
+    }).node;
   }
 
   bind(): BoundSelect {
     const { ctx, sel } = this;
     if (sel.where) this.bindWhere(sel.where);
-    if (this.g.aggregating) this.bindGroupBy();
+    if (this.g.aggregating) this.g.bindKeys(this.items);
     // SELECT list (aggregates and windows are registered as they are met).
     const outputs = this.items.map((it) =>
       guard(ctx, it.span, () => (it.star ? this.g.starColumn(it.star, it) : bindExpr(this.postEnv('SELECT'), it.ast!)), nullOf),
@@ -131,20 +161,48 @@ class SelectBinder {
     const order = this.opts.orderBy.map((o) => guard(ctx, o.span, () => orderTarget(o, this.items, outputs, (e) => bindExpr(this.postEnv('ORDER BY', aliases), e)), () => ({ index: -1, expr: nullOf() })));
     ctx.diagnostics.check();
 
-    let plan = this.plan;
+    const names = this.items.map((it) => it.name);
     const { g } = this;
+    const grouped = sel.groupBy !== null;
+    if (this.opts.open && g.aggregating && this.frame.outerRefs.size > 0) {
+      const domain = this.correlatedAggregate(having);
+      if (domain) return { plan: this.plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: true, grouped, domain, counts: g.counts, outerRefs: this.frame.outerRefs };
+    }
+    let plan = this.plan;
     if (g.aggregating) plan = aggregate(plan, g.groups, g.aggs);
     plan = applyPending(plan, this.postHolder);
     if (having) plan = filter(plan, having);
     if (g.windows.length > 0) plan = window(plan, g.windows);
     if (qualify) plan = filter(plan, qualify);
     for (const u of g.unnests) plan = unnest(plan, u.list, u.name);
-    const names = this.items.map((it) => it.name);
     if (this.opts.open) {
-      return { plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: g.aggregating, counts: g.counts, outerRefs: this.frame.outerRefs };
+      return { plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs };
     }
     const closed = closeSelect(ctx, sel, this.opts.orderBy, plan, names, outputs, order);
-    return { plan: closed, names, outputs: [], eqs: [], residual: [], aggregated: g.aggregating, counts: g.counts, outerRefs: this.frame.outerRefs };
+    return { plan: closed, names, outputs: [], eqs: [], residual: [], aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs };
+  }
+
+  /**
+   * A correlated aggregate (open mode): equality correlations become group keys (null is
+   * returned and the aggregate is built as usual); any other correlation, or outer columns
+   * inside aggregates, GROUP BY keys or HAVING, makes it a domain aggregate.
+   */
+  private correlatedAggregate(having: Scalar | null): AggregateDomain | null {
+    const { g, sel } = this;
+    const outer = (x: Scalar): boolean => [...columnsOf(x)].some((c) => this.frame.outerRefs.has(c));
+    const aggExprs = g.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)]);
+    const inside = [...aggExprs, ...g.groups.map((x) => x.expr), ...(having ? [having] : [])].some(outer);
+    const correlated = this.eqs.length > 0 || this.residual.length > 0 || inside;
+    if (!correlated) return null;
+    if (sel.having && !sel.groupBy) throw new BindError('sql-unsupported', 'a correlated aggregate subquery with HAVING but without GROUP BY is not supported', sel.having.span);
+    if (this.residual.length === 0 && !inside) {
+      this.eqs = this.eqs.map((e) => ({ outer: e.outer, inner: g.addGroup(e.inner, 'corr') }));
+      return null;
+    }
+    if (this.postHolder.pending.length > 0 || g.windows.length > 0 || g.unnests.length > 0 || sel.qualify) {
+      throw new BindError('sql-unsupported', 'a correlated aggregate subquery with a non-equality correlation cannot have subqueries, window functions, QUALIFY or unnest() after its aggregates', sel.span);
+    }
+    return { groups: g.groups, aggs: g.aggs, having };
   }
 
   private expandItems(): Item[] {
@@ -196,21 +254,6 @@ class SelectBinder {
       if (isOuter(b) && isInner(a)) return void this.eqs.push({ outer: b, inner: a });
     }
     this.residual.push(s);
-  }
-
-  // ─── GROUP BY and aggregates ────────────────────────────────────────────────────────────
-
-  private bindGroupBy(): void {
-    this.g.bindKeys(this.items);
-    const gb = this.sel.groupBy;
-    if (this.opts.open && this.residual.length > 0) {
-      throw new BindError('sql-unsupported', 'a correlated aggregate subquery whose correlation is not an equality (outer = inner) is not supported', this.sel.where?.span ?? this.sel.span);
-    }
-    if (this.opts.open && this.eqs.length > 0) {
-      if (this.sel.having) throw new BindError('sql-unsupported', 'a correlated aggregate subquery with HAVING is not supported', this.sel.having.span);
-      if (gb) throw new BindError('sql-unsupported', 'a correlated subquery with GROUP BY is not supported', gb.span);
-      this.eqs = this.eqs.map((e) => ({ outer: e.outer, inner: this.g.addGroup(e.inner, 'corr') }));
-    }
   }
 }
 

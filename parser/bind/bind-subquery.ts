@@ -6,21 +6,44 @@
  *   EXISTS / IN elsewhere   → mark join (TRUE / FALSE / NULL as SQL's IN with NULLs)
  *   scalar (q)              → single join (fails when a row matches twice); NULL without a match
  *
- * Correlated subqueries are decorrelated when the correlation is in the subquery's WHERE (the
- * common TPC-H shapes): `outer = inner` conjuncts become join keys, other correlated conjuncts
- * the join's residual. A correlated aggregate subquery without GROUP BY becomes a grouped
- * aggregate on the inner keys, LEFT joined; its count aggregates read 0 for outer rows without
- * inner rows (the "count bug"). Other shapes (correlation under set operations, LIMIT,
- * DISTINCT, GROUP BY, HAVING, or two query levels out) are 'sql-unsupported'.
+ * Correlated subqueries (correlation in the subquery's WHERE, one query level out) are
+ * decorrelated: `outer = inner` conjuncts become join keys, other correlated conjuncts the
+ * join's residual. A correlated aggregate without GROUP BY yields one row per outer row: a
+ * LEFT join, whose count aggregates read 0 for outer rows without inner rows (the "count bug");
+ * EXISTS of it is TRUE and `x IN (it)` is `x = it`. The aggregate is grouped by
+ *
+ *  - the inner sides of the equalities, when the correlation is only equalities:
+ *
+ *      Join left (outer.k = k')                     SELECT …, (SELECT count(*) FROM i
+ *        outer                                                    WHERE i.k = outer.k)
+ *        Aggregate groups=[i.k AS k'] aggs=[count(*)]
+ *          i
+ *
+ *  - the distinct outer values it uses ("domain"), otherwise (a non-equality correlation, or
+ *    outer columns inside aggregates, GROUP BY keys or HAVING); the outer plan is evaluated
+ *    a second time for its distinct values:
+ *
+ *      Join left (outer.x = d')                     SELECT …, (SELECT max(i.b) FROM i
+ *        outer                                                  WHERE i.a < outer.x)
+ *        Aggregate groups=[d AS d'] aggs=[max(i.b)]
+ *          Join inner (i.a < d)
+ *            i
+ *            Distinct ← Project [outer.x AS d] ← outer
+ *
+ * With GROUP BY, a correlated subquery yields any number of rows per outer row and joins like
+ * an ungrouped one (its keys are group keys). In a grouped outer query, outer references read
+ * the outer group keys (ExprEnv.mapOuter). Not decorrelated ('sql-unsupported'): correlation
+ * two query levels out, under set operations, LIMIT / OFFSET (except in EXISTS), DISTINCT or
+ * WITH, and HAVING without GROUP BY.
  */
 import { T } from '../../logical/functions.js';
-import type { Plan, Scalar } from '../../logical/plan.js';
-import { and, call, join, limit, lit, named, not, project } from '../../logical/plan-build.js';
-import { transformUp, unchanged, changed } from '../../logical/tree.js';
+import type { AggregateCall, Plan, Scalar } from '../../logical/plan.js';
+import { aggregate, and, call, distinct, filter, join, limit, lit, named, not, project } from '../../logical/plan-build.js';
+import { changed, transformUp, unchanged } from '../../logical/tree.js';
 import type * as Ast from '../ast.js';
 import { bindExpr, type ExprEnv } from './bind-expr.js';
 import { bindQuery } from './bind-query.js';
-import { bindSelect, type CorrelatedEq } from './bind-select.js';
+import { type AggregateDomain, bindSelect, type CorrelatedEq } from './bind-select.js';
 import { type BindContext, colOf } from './context.js';
 import { BindError } from './diagnostics.js';
 
@@ -29,14 +52,28 @@ interface SubPlan {
   readonly outputs: readonly Scalar[];
   readonly eqs: readonly CorrelatedEq[];
   readonly residual: readonly Scalar[];
-  readonly aggregated: boolean;
+  /** An aggregate without GROUP BY: exactly one row (per outer row when correlated). */
+  readonly single: boolean;
+  readonly domain: AggregateDomain | null;
   readonly counts: ReadonlySet<string>;
   readonly correlated: boolean;
+  /** Plan names of the outer columns referenced. */
+  readonly outer: ReadonlySet<string>;
 }
 
-/** A subquery as a plan to join, with its outputs and correlation. */
-function subPlan(ctx: BindContext, q: Ast.Query): SubPlan {
-  const simple = q.body.kind === 'select' && q.limit === null && q.offset === null && q.with.length === 0 && !q.body.distinct;
+type Key = { readonly left: Scalar; readonly right: Scalar };
+
+/** A positive constant LIMIT without OFFSET: irrelevant to EXISTS. */
+const existenceLimit = (q: Ast.Query): boolean => q.offset === null && (q.limit === null || (q.limit.kind === 'number' && /^\d+$/.test(q.limit.text) && Number(q.limit.text) > 0));
+
+/**
+ * A subquery as a plan to join, with its outputs and correlation. `use`: what the rows are for
+ * (EXISTS ignores LIMIT n > 0 and DISTINCT, IN ignores DISTINCT).
+ */
+function subPlan(ctx: BindContext, q: Ast.Query, use: 'scalar' | 'in' | 'exists'): SubPlan {
+  const plain = q.body.kind === 'select' && q.with.length === 0;
+  const limitOk = use === 'exists' ? existenceLimit(q) : q.limit === null && q.offset === null;
+  const simple = plain && limitOk && (use !== 'scalar' || !(q.body as Ast.Select).distinct);
   if (simple) {
     const s = bindSelect(ctx, q.body as Ast.Select, { orderBy: [], open: true });
     if ([...s.outerRefs.values()].some((d) => d > 1)) {
@@ -45,21 +82,28 @@ function subPlan(ctx: BindContext, q: Ast.Query): SubPlan {
     if (s.outerRefs.size === 0) {
       const exprs = s.outputs.map((o, i) => named(ctx.fresh(s.names[i]!), o));
       const plan = project(s.plan, exprs);
-      return { plan, outputs: exprs.map((e) => colOf(plan, e.name)), eqs: [], residual: [], aggregated: false, counts: new Set(), correlated: false };
+      return { plan, outputs: exprs.map((e) => colOf(plan, e.name)), eqs: [], residual: [], single: false, domain: null, counts: new Set(), correlated: false, outer: new Set() };
     }
-    return { plan: s.plan, outputs: s.outputs, eqs: s.eqs, residual: s.residual, aggregated: s.aggregated, counts: s.counts, correlated: true };
+    const single = s.aggregated && !s.grouped;
+    return { plan: s.plan, outputs: s.outputs, eqs: s.eqs, residual: s.residual, single, domain: s.domain, counts: s.counts, correlated: true, outer: new Set(s.outerRefs.keys()) };
   }
   const depth = ctx.frames.length;
   const mark = ctx.refLog.length;
-  const b = bindQuery(ctx, q);
-  if (ctx.refLog.slice(mark).some((j) => j < depth)) {
-    throw new BindError('sql-unsupported', 'a correlated subquery with set operations, LIMIT, DISTINCT or WITH is not supported', q.span);
+  const escaped = (): boolean => ctx.refLog.slice(mark).some((j) => j < depth);
+  const unsupported = (): BindError =>
+    new BindError('sql-unsupported', `a correlated subquery with ${q.body.kind !== 'select' ? 'set operations' : q.with.length > 0 ? 'WITH' : q.limit !== null || q.offset !== null ? 'LIMIT or OFFSET' : 'DISTINCT'} is not supported`, q.span);
+  let b;
+  try {
+    b = bindQuery(ctx, q);
+  } catch (e) {
+    throw escaped() ? unsupported() : e;
   }
-  return { plan: b.plan, outputs: b.plan.schema.fields.map((f) => colOf(b.plan, f.name)), eqs: [], residual: [], aggregated: false, counts: new Set(), correlated: false };
+  if (escaped()) throw unsupported();
+  return { plan: b.plan, outputs: b.plan.schema.fields.map((f) => colOf(b.plan, f.name)), eqs: [], residual: [], single: false, domain: null, counts: new Set(), correlated: false, outer: new Set() };
 }
 
-const keysOf = (eqs: readonly CorrelatedEq[]): { left: Scalar; right: Scalar }[] => eqs.map((e) => ({ left: e.outer, right: e.inner }));
 const conj = (xs: readonly Scalar[]): Scalar | null => (xs.length === 0 ? null : and(...xs));
+const identity = (s: Scalar): Scalar => s;
 
 /** Count columns read as 0 (not NULL) after a LEFT join found no inner rows. */
 function zeroCounts(s: Scalar, counts: ReadonlySet<string>): Scalar {
@@ -72,24 +116,94 @@ function oneColumn(sp: SubPlan, span: Ast.SourceSpan): Scalar {
   return sp.outputs[0]!;
 }
 
+/** A correlated subquery ready to join onto the outer plan: its plan, keys (left: outer) and residual. */
+interface Joinable {
+  readonly right: Plan;
+  readonly keys: readonly Key[];
+  readonly residual: Scalar | null;
+}
+
+/** The right side of the join of a (correlated) subquery onto the outer plan `p`. */
+function joinable(ctx: BindContext, sp: SubPlan, p: Plan, mapOuter: (s: Scalar) => Scalar): Joinable {
+  if (!sp.domain) {
+    return { right: sp.plan, keys: sp.eqs.map((e) => ({ left: mapOuter(e.outer), right: e.inner })), residual: conj(sp.residual.map(mapOuter)) };
+  }
+  return domainJoinable(ctx, sp, sp.domain, p, mapOuter);
+}
+
+/** The aggregate of a domain subquery grouped by the distinct outer values it uses (module comment). */
+function domainJoinable(ctx: BindContext, sp: SubPlan, dom: AggregateDomain, p: Plan, mapOuter: (s: Scalar) => Scalar): Joinable {
+  const aggExprs = (a: AggregateCall): Scalar[] => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)];
+  const used = new Map<string, Scalar>(); // outer column name → the column
+  for (const s of [...sp.eqs.map((e) => e.outer), ...sp.residual, ...dom.aggs.flatMap(aggExprs), ...dom.groups.map((g) => g.expr), ...(dom.having ? [dom.having] : [])]) {
+    transformUp(s, (n) => {
+      if (n.kind === 'column' && sp.outer.has(n.name)) used.set(n.name, n);
+      return unchanged(n);
+    });
+  }
+  const cols = [...used.keys()];
+  const dNames = cols.map(() => ctx.fresh('#outer'));
+  const domain = distinct(project(p, cols.map((c, i) => named(dNames[i]!, mapOuter(used.get(c)!)))));
+  const renameTo = (names: readonly string[], plan: Plan) => (s: Scalar): Scalar =>
+    transformUp(s, (n) => {
+      const i = n.kind === 'column' ? cols.indexOf(n.name) : -1;
+      return i >= 0 ? changed(colOf(plan, names[i]!)) : unchanged(n);
+    }).node;
+  const toDomain = renameTo(dNames, domain);
+  const input = join('inner', sp.plan, domain, { on: sp.eqs.map((e) => ({ left: e.inner, right: toDomain(e.outer) })), residual: conj(sp.residual.map(toDomain)) });
+  const gNames = cols.map(() => ctx.fresh('#outer'));
+  const groups = [...dom.groups.map((g) => named(g.name, toDomain(g.expr))), ...dNames.map((d, i) => named(gNames[i]!, colOf(domain, d)))];
+  const aggs = dom.aggs.map((a) => ({ ...a, args: a.args.map(toDomain), filter: a.filter ? toDomain(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: toDomain(k.expr) })) }));
+  let right = aggregate(input, groups, aggs);
+  if (dom.having) right = filter(right, renameTo(gNames, right)(dom.having));
+  return { right, keys: cols.map((c, i) => ({ left: mapOuter(used.get(c)!), right: colOf(right, gNames[i]!) })), residual: null };
+}
+
 function queue(env: ExprEnv, span: Ast.SourceSpan, f: (p: Plan) => Plan): void {
   if (!env.holder) throw new BindError('sql-unsupported', `subqueries are not supported in ${env.clause}`, span);
   env.holder.pending.push(f);
 }
 
 /** The inner value of an IN subquery as a column of its plan (appended when computed). */
-function valueColumn(ctx: BindContext, sp: SubPlan, value: Scalar): { plan: Plan; v: Scalar } {
-  if (value.kind === 'column' && sp.plan.schema.fields.some((f) => f.name === value.name)) return { plan: sp.plan, v: value };
+function valueColumn(ctx: BindContext, plan: Plan, value: Scalar): { plan: Plan; v: Scalar } {
+  if (value.kind === 'column' && plan.schema.fields.some((f) => f.name === value.name)) return { plan, v: value };
   const name = ctx.fresh('#in');
-  const plan = project(sp.plan, [...sp.plan.schema.fields.map((f) => named(f.name, colOf(sp.plan, f.name))), named(name, value)]);
-  return { plan, v: colOf(plan, name) };
+  const out = project(plan, [...plan.schema.fields.map((f) => named(f.name, colOf(plan, f.name))), named(name, value)]);
+  return { plan: out, v: colOf(out, name) };
+}
+
+/** Correlation as a residual (`IN`: a NULL correlation key must not make the mark NULL). */
+const asResidual = (j: Joinable): Scalar | null => conj([...j.keys.map((k) => call('=', [k.left, k.right])), ...(j.residual ? [j.residual] : [])]);
+
+/** `x IN (subquery)` as a mark join; the mark column. */
+function inMark(env: ExprEnv, sp: SubPlan, x: Scalar, value: Scalar): { apply: (p: Plan) => Plan; mark: Scalar } {
+  const { ctx } = env;
+  const mapOuter = env.mapOuter ?? identity;
+  const mark = ctx.fresh('#in_mark');
+  const apply = (p: Plan): Plan => {
+    const j = sp.correlated ? joinable(ctx, sp, p, mapOuter) : { right: sp.plan, keys: [], residual: null };
+    const { plan, v } = valueColumn(ctx, j.right, value);
+    return join('mark', p, plan, { on: [{ left: x, right: v }], residual: asResidual(j), mark });
+  };
+  return { apply, mark: { kind: 'column', name: mark, type: T.bool } };
+}
+
+/** A correlated aggregate without GROUP BY, LEFT joined: its value per outer row (counts 0, not NULL). */
+function singleValue(env: ExprEnv, sp: SubPlan, value: Scalar): { apply: (p: Plan) => Plan; value: Scalar } {
+  const mapOuter = env.mapOuter ?? identity;
+  const apply = (p: Plan): Plan => {
+    const j = joinable(env.ctx, sp, p, mapOuter);
+    return join('left', p, j.right, { on: j.keys, residual: j.residual });
+  };
+  return { apply, value: zeroCounts(mapOuter(value), sp.counts) };
 }
 
 /** A subquery in an expression (not a top-level WHERE conjunct). */
 export function bindSubquery(env: ExprEnv, e: Ast.InSubquery | Ast.Exists | Ast.ScalarSubquery): Scalar {
   const { ctx } = env;
   if (!env.holder) throw new BindError('sql-unsupported', `subqueries are not supported in ${env.clause}`, e.span);
-  const sp = subPlan(ctx, e.query);
+  const mapOuter = env.mapOuter ?? identity;
+  const sp = subPlan(ctx, e.query, e.kind === 'exists' ? 'exists' : e.kind === 'in-subquery' ? 'in' : 'scalar');
   switch (e.kind) {
     case 'subquery': {
       const value = oneColumn(sp, e.span);
@@ -97,39 +211,40 @@ export function bindSubquery(env: ExprEnv, e: Ast.InSubquery | Ast.Exists | Ast.
         queue(env, e.span, (p) => join('single', p, sp.plan));
         return value;
       }
-      if (sp.aggregated) {
-        queue(env, e.span, (p) => join('left', p, sp.plan, { on: keysOf(sp.eqs) }));
-        return zeroCounts(value, sp.counts);
+      if (sp.single) {
+        const s = singleValue(env, sp, value);
+        queue(env, e.span, s.apply);
+        return s.value;
       }
-      queue(env, e.span, (p) => join('single', p, sp.plan, { on: keysOf(sp.eqs), residual: conj(sp.residual) }));
-      return value;
+      queue(env, e.span, (p) => {
+        const j = joinable(ctx, sp, p, mapOuter);
+        return join('single', p, j.right, { on: j.keys, residual: j.residual });
+      });
+      return mapOuter(value);
     }
     case 'exists': {
-      if (sp.correlated && sp.aggregated) return existsOfAggregate(sp, e.span);
+      if (sp.correlated && sp.single) return lit(true, T.bool);
       const mark = ctx.fresh('#exists');
-      const right = sp.correlated ? sp.plan : limit(sp.plan, 1);
-      queue(env, e.span, (p) => join('mark', p, right, { on: keysOf(sp.eqs), residual: conj(sp.residual), mark }));
+      queue(env, e.span, (p) => {
+        const j = sp.correlated ? joinable(ctx, sp, p, mapOuter) : { right: limit(sp.plan, 1), keys: [], residual: null };
+        return join('mark', p, j.right, { on: j.keys, residual: j.residual, mark });
+      });
       return call('coalesce', [{ kind: 'column', name: mark, type: T.bool }, lit(false, T.bool)]);
     }
     case 'in-subquery': {
       const x = bindExpr(env, e.operand);
       const value = oneColumn(sp, e.span);
-      if (sp.correlated && sp.aggregated) throw new BindError('sql-unsupported', 'a correlated aggregate IN subquery is not supported', e.span);
-      const { plan, v } = valueColumn(ctx, sp, value);
-      const mark = ctx.fresh('#in_mark');
-      // Correlation goes to the residual: a NULL correlation key must not make the mark NULL.
-      const residual = conj([...sp.eqs.map((q) => call('=', [q.outer, q.inner])), ...sp.residual]);
-      queue(env, e.span, (p) => join('mark', p, plan, { on: [{ left: x, right: v }], residual, mark }));
-      const m: Scalar = { kind: 'column', name: mark, type: T.bool };
-      return e.negated ? not(m) : m;
+      if (sp.correlated && sp.single) {
+        const s = singleValue(env, sp, value);
+        queue(env, e.span, s.apply);
+        const eq = call('=', [x, s.value]);
+        return e.negated ? not(eq) : eq;
+      }
+      const m = inMark(env, sp, x, value);
+      queue(env, e.span, m.apply);
+      return e.negated ? not(m.mark) : m.mark;
     }
   }
-}
-
-/** EXISTS over a correlated aggregate without GROUP BY: one row per outer row, always TRUE. */
-function existsOfAggregate(sp: SubPlan, span: Ast.SourceSpan): Scalar {
-  if (sp.residual.length > 0) throw new BindError('sql-unsupported', 'EXISTS over a correlated aggregate with non-equality correlation is not supported', span);
-  return lit(true, T.bool);
 }
 
 /** EXISTS, NOT EXISTS, IN and NOT IN as top-level WHERE conjuncts (semi / anti joins). */
@@ -139,24 +254,39 @@ export function isWhereSubquery(e: Ast.Expr): boolean {
 
 export function bindWhereSubquery(env: ExprEnv, e: Ast.Expr): { apply: (p: Plan) => Plan; predicate: Scalar | null } {
   const { ctx } = env;
+  const mapOuter = env.mapOuter ?? identity;
   if (e.kind === 'in-subquery') {
-    const sp = subPlan(ctx, e.query);
+    const sp = subPlan(ctx, e.query, 'in');
     const x = bindExpr(env, e.operand);
     const value = oneColumn(sp, e.span);
-    if (sp.correlated && sp.aggregated) throw new BindError('sql-unsupported', 'a correlated aggregate IN subquery is not supported', e.span);
-    const { plan, v } = valueColumn(ctx, sp, value);
-    if (!e.negated) return { apply: (p) => join('semi', p, plan, { on: [{ left: x, right: v }, ...keysOf(sp.eqs)], residual: conj(sp.residual) }), predicate: null };
-    const mark = ctx.fresh('#not_in');
-    const residual = conj([...sp.eqs.map((q) => call('=', [q.outer, q.inner])), ...sp.residual]);
-    return { apply: (p) => join('mark', p, plan, { on: [{ left: x, right: v }], residual, mark }), predicate: not({ kind: 'column', name: mark, type: T.bool }) };
+    if (sp.correlated && sp.single) {
+      const s = singleValue(env, sp, value);
+      const eq = call('=', [x, s.value]);
+      return { apply: s.apply, predicate: e.negated ? not(eq) : eq };
+    }
+    if (e.negated) {
+      const m = inMark(env, sp, x, value);
+      return { apply: m.apply, predicate: not(m.mark) };
+    }
+    return {
+      apply: (p) => {
+        const j = sp.correlated ? joinable(ctx, sp, p, mapOuter) : { right: sp.plan, keys: [], residual: null };
+        const { plan, v } = valueColumn(ctx, j.right, value);
+        return join('semi', p, plan, { on: [{ left: x, right: v }, ...j.keys], residual: j.residual });
+      },
+      predicate: null,
+    };
   }
   const negated = e.kind === 'unary';
   const ex = (negated ? (e as Ast.Unary).operand : e) as Ast.Exists;
-  const sp = subPlan(ctx, ex.query);
-  if (sp.correlated && sp.aggregated) {
-    const always = existsOfAggregate(sp, ex.span);
-    return { apply: (p) => p, predicate: negated ? not(always) : always };
-  }
-  const right = sp.correlated ? sp.plan : limit(sp.plan, 1);
-  return { apply: (p) => join(negated ? 'anti' : 'semi', p, right, { on: keysOf(sp.eqs), residual: conj(sp.residual) }), predicate: null };
+  const sp = subPlan(ctx, ex.query, 'exists');
+  // A correlated aggregate without GROUP BY has a row for every outer row.
+  if (sp.correlated && sp.single) return { apply: (p) => p, predicate: lit(!negated, T.bool) };
+  return {
+    apply: (p) => {
+      const j = sp.correlated ? joinable(ctx, sp, p, mapOuter) : { right: limit(sp.plan, 1), keys: [], residual: null };
+      return join(negated ? 'anti' : 'semi', p, j.right, { on: j.keys, residual: j.residual });
+    },
+    predicate: null,
+  };
 }

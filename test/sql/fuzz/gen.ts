@@ -197,6 +197,21 @@ export function queryArb(tables: readonly string[]): fc.Arbitrary<Shape> {
     }
   });
 
+  // Correlation other than one equality (decorrelated per distinct outer value), in SELECT,
+  // WHERE, EXISTS, IN, and in a grouped outer query (outer references read its group keys).
+  const correlated = fc
+    .tuple(two, fc.constantFrom('a', 'b'), fc.constantFrom('<', '<=', '>', '<>', '='), fc.constantFrom('count(*)', 'sum(y.b)', 'max(y.s)', 'min(y.f)', 'avg(y.a)', 'count(DISTINCT y.b)', 'bool_or(y.bo)', 'max(y.a + x.b)'), fc.integer({ min: 0, max: 4 }), exprArb(['x', 'y'], 'bool', 1), exprArb(['y'], 'bool', 1))
+    .map(([[l, r], k, op, agg, which, p, q]) => {
+      const corr = `y.${k} ${op} x.${k}`;
+      switch (which) {
+        case 0: return shape('corr-select')(`SELECT x.id, (SELECT ${agg} FROM ${r} AS y WHERE ${corr} AND ${p}) AS v FROM ${l} AS x`);
+        case 1: return shape('corr-where')(`SELECT x.id FROM ${l} AS x WHERE x.a >= (SELECT count(*) FROM ${r} AS y WHERE ${corr} AND ${p})`);
+        case 2: return shape('corr-grouped')(`SELECT x.${k}, count(*) AS n, (SELECT ${agg.replace('x.b', `x.${k}`)} FROM ${r} AS y WHERE ${corr} AND ${q}) AS v FROM ${l} AS x GROUP BY x.${k}`);
+        case 3: return shape('corr-exists')(`SELECT x.id FROM ${l} AS x WHERE ${op === '=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${r} AS y WHERE ${corr} AND ${p})`);
+        default: return shape('corr-in')(`SELECT x.id, x.a IN (SELECT max(y.a) FROM ${r} AS y WHERE ${corr} AND ${q}) AS m FROM ${l} AS x`);
+      }
+    });
+
   // Three comma-joined tables (the binder picks the join order) and ORs sharing a join key.
   const threeWay = fc.tuple(fc.constantFrom('a', 'b', 'id'), fc.constantFrom('a', 'b', 's'), fc.option(exprArb(['x', 'y', 'z'], 'bool', 1), { nil: '' })).map(([k1, k2, p]) =>
     shape('join3')(`SELECT x.id AS xi, y.id AS yi, z.id AS zi, x.s FROM ${tables[0]} AS x, ${tables[1]} AS y, ${tables[2]} AS z WHERE x.${k1} = y.${k1} AND y.${k2} = z.${k2}${p ? ` AND ${p}` : ''}`),
@@ -207,6 +222,7 @@ export function queryArb(tables: readonly string[]): fc.Arbitrary<Shape> {
 
   return fc.oneof(
     { weight: 1, arbitrary: threeWay },
+    { weight: 1, arbitrary: correlated },
     { weight: 1, arbitrary: orFactored },
     { weight: 3, arbitrary: projection },
     { weight: 3, arbitrary: joined },
