@@ -8,6 +8,7 @@
 import { keysOf, type StreamPlan, streamChildren, streamPlanText } from '../logical/collection-plan.js';
 import type { ScanPlanForecast } from '../storage/tables/snapshot.js';
 import type { OperatorMetrics, PhysicalOperator } from './operator.js';
+import { MergeJoinOp } from './join.js';
 import { ScanOp } from './scan.js';
 
 export interface ExplainOptions {
@@ -29,6 +30,8 @@ export interface ScanData {
   readonly rowsToDecode: number;
   readonly bytes: number;
   readonly gets: number;
+  /** Sideways seeks may skip more at run time: the bytes and rows are an upper bound. */
+  readonly upperBound?: boolean;
   /** How unevenly the kept fragments share the work (null with fewer than two kept). */
   readonly skew: { readonly maxRows: number; readonly meanRows: number; readonly keys: string } | null;
 }
@@ -156,14 +159,19 @@ export async function explainPlan(root: PhysicalOperator, opts: ExplainOptions =
       });
     }
   }
-  const build = (op: PhysicalOperator): ExplainNode => ({
-    name: op.name,
-    params: op.displayParams(),
-    ...(opts.analyze ? { metrics: { ...op.metrics } } : {}),
-    ...(op instanceof ScanOp && data.has(op) ? { data: data.get(op)! } : {}),
-    children: op.children.map(build),
-  });
-  return { plan: build(root), ...(reads ? { reads } : {}) };
+  // A scan under a merge join with a sideways channel may be sent seek bounds at run time:
+  // what they skip depends on the data, so its forecast is an upper bound.
+  const build = (op: PhysicalOperator, seekable: boolean): ExplainNode => {
+    const under = seekable || (op instanceof MergeJoinOp && op.spec.sideways === true && opts.sideways !== false);
+    return {
+      name: op.name,
+      params: op.displayParams(),
+      ...(opts.analyze ? { metrics: { ...op.metrics } } : {}),
+      ...(op instanceof ScanOp && data.has(op) ? { data: { ...data.get(op)!, ...(under ? { upperBound: true } : {}) } } : {}),
+      children: op.children.map((c) => build(c, under)),
+    };
+  };
+  return { plan: build(root, false), ...(reads ? { reads } : {}) };
 }
 
 const hasData = (n: ExplainNode): boolean => n.data !== undefined || n.children.some(hasData);
@@ -199,7 +207,7 @@ export function renderExplain(e: Explained, opts: { timing?: boolean } = {}): st
     if (n.data) {
       const d = n.data;
       const why = Object.entries(d.pruned).map(([k, v]) => `${v} by ${k}`).join(', ');
-      lines.push(`${pad}  ↳ data: ${d.fragmentsKept} of ${d.fragmentsTotal} fragments${why ? ` (pruned ${why})` : ''}; ${fmtInt(d.rowsToDecode)} rows to decode; ${fmtBytes(d.bytes)} in ${d.gets} reads`);
+      lines.push(`${pad}  ↳ data: ${d.fragmentsKept} of ${d.fragmentsTotal} fragments${why ? ` (pruned ${why})` : ''}; ${d.upperBound ? 'at most ' : ''}${fmtInt(d.rowsToDecode)} rows to decode; ${fmtBytes(d.bytes)} in ${d.gets} reads${d.upperBound ? ' (sideways seeks may skip more)' : ''}`);
       if (d.skew && d.skew.meanRows > 0) lines.push(`${pad}  ↳ skew: the largest fragment decodes ${fmtInt(d.skew.maxRows)} rows, ${(d.skew.maxRows / d.skew.meanRows).toFixed(2)}× the mean, keys ${d.skew.keys}`);
     }
     for (const c of n.children) walk(c, depth + 1);

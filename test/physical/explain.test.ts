@@ -107,4 +107,13 @@ describe('EXPLAIN of dataset scans', () => {
     expect(physicalSection(text).join('\n')).not.toContain('Filter');
     expect(text).toContain('where=');
   });
+
+  it('DATA marks forecasts that sideways seeks can undercut as upper bounds', async () => {
+    const { scenes } = ds.collections;
+    const clips = scenes.clips.where(scenes.clips.dets.conf.max().gt(2));
+    const text = await ds.scan([clips.dets.conf]).explain({ data: true });
+    expect(text).toMatch(/↳ data: .*at most [\d,]+ rows to decode; .*\(sideways seeks may skip more\)/);
+    const plain = await ds.scan([scenes.clips.duration, scenes.location]).explain({ data: true });
+    expect(plain).not.toContain('at most');
+  });
 });
