@@ -242,8 +242,8 @@ export class IntKeyTable {
     if (!(span > 0)) return;
     this.frozenMin = min;
     if (span > Math.max(4 * this.size, 4096)) {
-      // Sparse keys: a presence bitmap when it is small next to the keys (≤ 64 bits per key).
-      if (span > 64 * this.size || span > 1 << 28) return;
+      // Sparse keys: a presence bitmap when it is small next to the hash table (≤ 64 bytes per key).
+      if (span > 512 * this.size || span > 1 << 28) return;
       const bits = new Uint8Array((span + 7) >>> 3);
       for (let g = 0; g < this.size; g++) {
         if (g === this.nullGroup) continue;
