@@ -23,7 +23,11 @@ export interface BoundQuery {
 }
 
 export function bindQuery(ctx: BindContext, q: Ast.Query): BoundQuery {
-  if (q.recursive) throw new BindError('sql-unsupported', 'WITH RECURSIVE is not supported', q.span);
+  if (q.recursive) {
+    // A recursive CTE needs an iterating plan node (a working table re-read until no new rows); gyre has none yet.
+    const first = q.with[0];
+    throw new BindError('sql-unsupported', 'WITH RECURSIVE is not supported (no recursive CTEs yet: write the recursion out, or compute it outside SQL)', first ? first.span : q.span);
+  }
   const ctes = new Map(ctx.ctes);
   for (const c of q.with) {
     if ([...ctes.keys()].some((k) => k.toLowerCase() === c.name.toLowerCase()) && q.with.filter((x) => x.name.toLowerCase() === c.name.toLowerCase()).length > 1) {

@@ -22,7 +22,7 @@
  * closing projection in select-order.ts.
  */
 import { T } from '../../logical/functions.js';
-import type { AggregateCall, NamedScalar, Plan, Scalar } from '../../logical/plan.js';
+import type { AggregateCall, NamedScalar, Plan, Scalar, SortKey } from '../../logical/plan.js';
 import { aggregate, and, filter, unnest, values, window } from '../../logical/plan-build.js';
 import { changed, columnsOf, transformDown, unchanged } from '../../logical/tree.js';
 import type * as Ast from '../ast.js';
@@ -35,7 +35,7 @@ import { factorOr } from './fold.js';
 import { scalarKey } from './keys.js';
 import { Scope } from './scope.js';
 import { Grouping } from './select-grouping.js';
-import { closeSelect, guard, type Item, orderTarget } from './select-order.js';
+import { closeSelect, guard, type Item, orderKey, orderTarget } from './select-order.js';
 
 export interface SelectOptions {
   /** ORDER BY of the query whose body this SELECT is. */
@@ -73,6 +73,8 @@ export interface BoundSelect {
   readonly counts: ReadonlySet<string>;
   /** Outer columns referenced, with how many frames out they live. */
   readonly outerRefs: ReadonlyMap<string, number>;
+  /** Open: the ORDER BY of the query (from `opts.orderBy`) as sort keys over `plan`. */
+  readonly orderKeys: readonly SortKey[];
 }
 
 /** An aggregate to group by the outer values it is correlated with (see BoundSelect.domain). */
@@ -166,7 +168,7 @@ class SelectBinder {
     const grouped = sel.groupBy !== null;
     if (this.opts.open && g.aggregating && this.frame.outerRefs.size > 0) {
       const domain = this.correlatedAggregate(having);
-      if (domain) return { plan: this.plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: true, grouped, domain, counts: g.counts, outerRefs: this.frame.outerRefs };
+      if (domain) return { plan: this.plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: true, grouped, domain, counts: g.counts, outerRefs: this.frame.outerRefs, orderKeys: [] };
     }
     let plan = this.plan;
     if (g.aggregating) plan = aggregate(plan, g.groups, g.aggs);
@@ -176,10 +178,11 @@ class SelectBinder {
     if (qualify) plan = filter(plan, qualify);
     for (const u of g.unnests) plan = unnest(plan, u.list, u.name);
     if (this.opts.open) {
-      return { plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs };
+      const orderKeys = order.map((o, i) => orderKey(o.index >= 0 ? outputs[o.index]! : o.expr, this.opts.orderBy[i]!));
+      return { plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs, orderKeys };
     }
     const closed = closeSelect(ctx, sel, this.opts.orderBy, plan, names, outputs, order);
-    return { plan: closed, names, outputs: [], eqs: [], residual: [], aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs };
+    return { plan: closed, names, outputs: [], eqs: [], residual: [], aggregated: g.aggregating, grouped, domain: null, counts: g.counts, outerRefs: this.frame.outerRefs, orderKeys: [] };
   }
 
   /**

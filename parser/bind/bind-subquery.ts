@@ -32,20 +32,24 @@
  *
  * With GROUP BY, a correlated subquery yields any number of rows per outer row and joins like
  * an ungrouped one (its keys are group keys). In a grouped outer query, outer references read
- * the outer group keys (ExprEnv.mapOuter). Not decorrelated ('sql-unsupported'): correlation
- * two query levels out, under set operations, LIMIT / OFFSET (except in EXISTS), DISTINCT or
- * WITH, and HAVING without GROUP BY.
+ * the outer group keys (ExprEnv.mapOuter). ORDER BY … LIMIT in a subquery correlated by
+ * equalities keeps the first rows per key (a row_number window partitioned by the inner keys).
+ * Not decorrelated ('sql-unsupported'): correlation two query levels out, under set operations,
+ * other LIMIT / OFFSET shapes (except in EXISTS), DISTINCT or WITH, and HAVING without GROUP BY.
  */
-import { T } from '../../logical/functions.js';
+import type { DataType } from 'apache-arrow';
+
+import { isBool, isFloat, isInteger, isString, T } from '../../logical/functions.js';
 import type { AggregateCall, Plan, Scalar } from '../../logical/plan.js';
-import { aggregate, and, call, distinct, filter, join, limit, lit, named, not, project } from '../../logical/plan-build.js';
-import { changed, transformUp, unchanged } from '../../logical/tree.js';
+import { aggregate, and, call, distinct, filter, join, limit, lit, named, not, project, window, windowCall } from '../../logical/plan-build.js';
+import { changed, columnsOf, transformUp, unchanged } from '../../logical/tree.js';
 import type * as Ast from '../ast.js';
-import { bindExpr, type ExprEnv } from './bind-expr.js';
+import { bindExpr, constantInteger, type ExprEnv } from './bind-expr.js';
 import { bindQuery } from './bind-query.js';
 import { type AggregateDomain, bindSelect, type CorrelatedEq } from './bind-select.js';
 import { type BindContext, colOf } from './context.js';
 import { BindError } from './diagnostics.js';
+import { Scope } from './scope.js';
 
 interface SubPlan {
   readonly plan: Plan;
@@ -90,16 +94,40 @@ function subPlan(ctx: BindContext, q: Ast.Query, use: 'scalar' | 'in' | 'exists'
   const depth = ctx.frames.length;
   const mark = ctx.refLog.length;
   const escaped = (): boolean => ctx.refLog.slice(mark).some((j) => j < depth);
+  const topN = (): SubPlan | null => (plain && !(q.body as Ast.Select).distinct && q.limit !== null ? firstRowsPerKey(ctx, q) : null);
   const unsupported = (): BindError =>
     new BindError('sql-unsupported', `a correlated subquery with ${q.body.kind !== 'select' ? 'set operations' : q.with.length > 0 ? 'WITH' : q.limit !== null || q.offset !== null ? 'LIMIT or OFFSET' : 'DISTINCT'} is not supported`, q.span);
   let b;
   try {
     b = bindQuery(ctx, q);
   } catch (e) {
-    throw escaped() ? unsupported() : e;
+    if (!escaped()) throw e;
+    const first = topN();
+    if (first) return first;
+    throw unsupported();
   }
   if (escaped()) throw unsupported();
   return { plan: b.plan, outputs: b.plan.schema.fields.map((f) => colOf(b.plan, f.name)), eqs: [], residual: [], single: false, domain: null, counts: new Set(), correlated: false, outer: new Set() };
+}
+
+/**
+ * `(SELECT … WHERE inner.k = outer.k ORDER BY … LIMIT n [OFFSET m])`, correlated by equalities
+ * only: the first rows per key, numbered by a window partitioned by the inner keys (the "latest
+ * row per group" shape). Null when the shape is another (an aggregate, other correlation, outer
+ * columns in ORDER BY).
+ */
+function firstRowsPerKey(ctx: BindContext, q: Ast.Query): SubPlan | null {
+  const s = bindSelect(ctx, q.body as Ast.Select, { orderBy: q.orderBy, open: true });
+  const outerIn = (x: Scalar): boolean => [...columnsOf(x)].some((c) => s.outerRefs.has(c));
+  if (s.aggregated || s.residual.length > 0 || s.eqs.length === 0 || [...s.outerRefs.values()].some((d) => d > 1) || s.orderKeys.some((k) => outerIn(k.expr))) return null;
+  const env: ExprEnv = { ctx, scope: Scope.empty(), holder: null, clause: 'LIMIT' };
+  const n = constantInteger(env, q.limit!, 'LIMIT');
+  const offset = q.offset ? constantInteger(env, q.offset, 'OFFSET') : 0;
+  const rank = windowCall('row_number', [], ctx.fresh('#row'), { partitionBy: s.eqs.map((e) => e.inner), orderBy: s.orderKeys });
+  const numbered = window(s.plan, [rank]);
+  const r = colOf(numbered, rank.name);
+  const plan = filter(numbered, and(call('>', [r, lit(BigInt(offset), T.i64)]), call('<=', [r, lit(BigInt(offset + n), T.i64)])));
+  return { plan, outputs: s.outputs, eqs: s.eqs, residual: [], single: false, domain: null, counts: new Set(), correlated: true, outer: new Set(s.outerRefs.keys()) };
 }
 
 const conj = (xs: readonly Scalar[]): Scalar | null => (xs.length === 0 ? null : and(...xs));
@@ -156,7 +184,24 @@ function domainJoinable(ctx: BindContext, sp: SubPlan, dom: AggregateDomain, p: 
   const aggs = dom.aggs.map((a) => ({ ...a, args: a.args.map(toDomain), filter: a.filter ? toDomain(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: toDomain(k.expr) })) }));
   let right = aggregate(input, groups, aggs);
   if (dom.having) right = filter(right, renameTo(gNames, right)(dom.having));
-  return { right, keys: cols.map((c, i) => ({ left: mapOuter(used.get(c)!), right: colOf(right, gNames[i]!) })), residual: null };
+  // A NULL outer value has its own domain row (`x IS NULL` may hold in the subquery): match it too.
+  const keys: Key[] = [];
+  const residual: Scalar[] = [];
+  cols.forEach((c, i) => {
+    const left = mapOuter(used.get(c)!), g = colOf(right, gNames[i]!);
+    const zero = zeroOf(left.type);
+    if (!zero) return void residual.push(call('is_not_distinct_from', [left, g]));
+    keys.push({ left: call('coalesce', [left, zero]), right: call('coalesce', [g, zero]) }, { left: call('is_null', [left]), right: call('is_null', [g]) });
+  });
+  return { right, keys, residual: conj(residual) };
+}
+
+/** A constant of type `t` standing for NULL in a null-safe join key (with an `IS NULL` key beside it). */
+function zeroOf(t: DataType): Scalar | null {
+  if (isInteger(t) || isFloat(t)) return lit(0, t);
+  if (isString(t)) return lit('', t);
+  if (isBool(t)) return lit(false, t);
+  return null;
 }
 
 function queue(env: ExprEnv, span: Ast.SourceSpan, f: (p: Plan) => Plan): void {

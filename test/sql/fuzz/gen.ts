@@ -207,7 +207,8 @@ export function queryArb(tables: readonly string[]): fc.Arbitrary<Shape> {
         case 0: return shape('corr-select')(`SELECT x.id, (SELECT ${agg} FROM ${r} AS y WHERE ${corr} AND ${p}) AS v FROM ${l} AS x`);
         case 1: return shape('corr-where')(`SELECT x.id FROM ${l} AS x WHERE x.a >= (SELECT count(*) FROM ${r} AS y WHERE ${corr} AND ${p})`);
         case 2: return shape('corr-grouped')(`SELECT x.${k}, count(*) AS n, (SELECT ${agg.replace('x.b', `x.${k}`)} FROM ${r} AS y WHERE ${corr} AND ${q}) AS v FROM ${l} AS x GROUP BY x.${k}`);
-        case 3: return shape('corr-exists')(`SELECT x.id FROM ${l} AS x WHERE ${op === '=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${r} AS y WHERE ${corr} AND ${p})`);
+        // One comparison of x and y only: DuckDB 1.5 misses rows of EXISTS correlated by two inequalities (test/sql/README.md).
+        case 3: return shape('corr-exists')(`SELECT x.id FROM ${l} AS x WHERE ${op === '=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${r} AS y WHERE ${corr} AND ${q})`);
         default: return shape('corr-in')(`SELECT x.id, x.a IN (SELECT max(y.a) FROM ${r} AS y WHERE ${corr} AND ${q}) AS m FROM ${l} AS x`);
       }
     });
