@@ -40,9 +40,34 @@ function loadHistory(): string[] {
   }
 }
 
+/**
+ * A statement as one history line: line comments become block comments (joined into one line,
+ * `-- note` would swallow the rest of the statement when it is recalled), newlines spaces.
+ */
+export function historyLine(text: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      out += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      out += c;
+    } else if (c === '-' && text[i + 1] === '-') {
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      out += `/* ${text.slice(i + 2, end).replace(/\*\//g, '* /').trim()} */`;
+      i = end - 1;
+    } else out += c;
+  }
+  return out.replace(/\s*\n\s*/g, ' ');
+}
+
 function saveHistory(entry: string): void {
   try {
-    appendFileSync(historyFile(), `${entry.replace(/\n/g, ' ')}\n`);
+    appendFileSync(historyFile(), `${historyLine(entry)}\n`);
   } catch {
     // history is a convenience: an unwritable home is not an error
   }

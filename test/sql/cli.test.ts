@@ -11,7 +11,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { sqlCommand, type SqlIO } from '../../cli/sql.js';
-import { splitStatements, statementComplete } from '../../cli/sql-repl.js';
+import { historyLine, splitStatements, statementComplete } from '../../cli/sql-repl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gyre-cli-sql-'));
 const root = join(dir, 'db');
@@ -109,6 +109,13 @@ describe('gyre sql shell (stdin)', () => {
     expect(statementComplete('SELECT 1 /* ;')).toBe(false);
     expect(splitStatements("SELECT 1; SELECT ';' -- x\n;")).toEqual(['SELECT 1', "SELECT ';'"]);
     expect(splitStatements('SELECT 1; SELEC 2;')).toEqual(['SELECT 1; SELEC 2;']);
+  });
+
+  it('a multi-line statement is one history line that still runs when recalled', () => {
+    const line = historyLine("SELECT k -- the key\n  FROM t -- '--' stays in strings\nWHERE s = '--x';");
+    expect(line).toBe("SELECT k /* the key */ FROM t /* '--' stays in strings */ WHERE s = '--x';");
+    expect(statementComplete(line)).toBe(true);
+    expect(splitStatements(`${line} SELECT 2;`)).toEqual(["SELECT k /* the key */ FROM t /* '--' stays in strings */ WHERE s = '--x'", 'SELECT 2']);
   });
 });
 
