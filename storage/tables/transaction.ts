@@ -10,7 +10,7 @@
  * when it would not be equivalent: a column written here got another type meanwhile, or
  * fragments a compaction replaces were replaced by someone else.
  */
-import { type Data, type Field, RecordBatch, Schema, type Struct, Table, vectorFromArray } from 'apache-arrow';
+import { type Data, DataType, type Field, makeData, RecordBatch, Schema, type Struct, Table, vectorFromArray } from 'apache-arrow';
 
 import { ConflictError, EngineError, isErrorCode } from '../../errors.js';
 import { concatBatches, concatData, plainData } from '../arrow/concat.js';
@@ -568,6 +568,12 @@ function sameSchema(a: Schema, b: Schema): boolean {
 
 /** An Arrow column of `values` typed as key field `kf`. */
 function dataOf(kf: Field, values: readonly unknown[]): Data {
+  // Decoded date and timestamp keys are their stored integers (days, or units as BigInt):
+  // vectorFromArray would read the numbers as milliseconds and rejects BigInts.
+  if (DataType.isDate(kf.type) || DataType.isTimestamp(kf.type)) {
+    const Arr = kf.type.ArrayType as unknown as { from(xs: readonly unknown[]): Int32Array | BigInt64Array };
+    return makeData({ type: kf.type, length: values.length, nullCount: 0, data: Arr.from(values) } as Parameters<typeof makeData>[0]);
+  }
   return vectorFromArray(values as unknown[], kf.type).data[0]!;
 }
 
