@@ -93,7 +93,14 @@ export async function runOp(plan: Plan, exec: ExecContext = defaultContext()): P
 /** A stable text of a value for multiset comparison (floats rounded to 9 significant digits). */
 export function norm(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '0' : Number.isInteger(v) ? String(v) : v.toPrecision(9);
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (Object.is(v, -0) || Number.isInteger(v)) return String(v === 0 ? 0 : v);
+    // A double one rounding step from an integer (Welford's stddev of 3, 3, -1, -3 is
+    // 2.9999999999999996) prints as that integer, as the exact reference's does.
+    const r = Math.round(v);
+    return Math.abs(v - r) <= Math.abs(r) * 1e-14 ? String(r) : v.toPrecision(9);
+  }
   if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return `[${v.map(norm).join(',')}]`;
   if (v instanceof Uint8Array) return `bytes(${[...v].join(',')})`;
