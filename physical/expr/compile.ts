@@ -3,6 +3,8 @@
  * column Data: column references become indices, constant subtrees are folded, every call
  * gets its kernel (registry.ts) built for its static types. Evaluation is column-at-a-time.
  *
+ * Trees of double + - * / are fused into one loop (fused-arith.ts).
+ *
  * CASE and AND / OR evaluate every branch on all rows (fast, vectorised); when a branch
  * raises an error (e.g. a failing CAST) the node re-evaluates that branch only on the rows
  * that reach it, so errors never come from rows SQL would not evaluate.
@@ -16,6 +18,7 @@ import { bytesFor, getBit, selectionOf, setBit } from './bits.js';
 import { castKernel } from './cast.js';
 import { type Col, constCol, decimalToNumber, flatCol, fromData, isNullAt, valueAt } from './col.js';
 import { type Kernel, type KernelContext, physicalType, rowWriter } from './kernel.js';
+import { fusedArith } from './fused-arith.js';
 import { inListKernel, pickRows } from './logic.js';
 import { kernelFactory, VOLATILE } from './registry.js';
 
@@ -142,6 +145,9 @@ function compileFresh(s: Scalar, schema: Schema, ctx: KernelContext, memo?: Map<
       return kernelNode(castKernel(arg.type, s.type, s.safe), physicalType(s.type), [arg], true);
     }
     case 'call': {
+      // A tree of double arithmetic runs as one loop (fused-arith.ts).
+      const fused = fusedArith(s, (x) => compileNode(x, schema, ctx, memo));
+      if (fused) return fused;
       const args = s.args.map((a) => compileNode(a, schema, ctx, memo));
       if (s.fn === 'and' || s.fn === 'or') return connectiveNode(s.fn, args, physicalType(s.type), ctx);
       if (s.fn === 'coalesce') return coalesceNode(args, physicalType(s.type));
