@@ -17,7 +17,7 @@ import { compilePredicate, compileScalar, compileScalars, type CompiledScalar } 
 import { physicalType } from '../expr/kernel.js';
 import type { ExecContext, Ordering, PhysicalOperator } from '../operator.js';
 import { BaseOperator, closeAll, list } from '../run.js';
-import { type Accumulator, makeAccumulator, rowCountsOf } from './accumulators.js';
+import { type Accumulator, FloatSum, makeAccumulator, rowCountsOf } from './accumulators.js';
 import { chunks, UNORDERED } from './common.js';
 import { batchFrom, concatAll, gather } from './gather.js';
 import { groupTable, type GroupTable } from './key-table.js';
@@ -32,15 +32,34 @@ interface AggState {
   readonly acc: Accumulator;
   readonly distinct: { table: GroupTable; seen: Uint8Array } | null;
   readonly order: { keys: readonly CompiledScalar[]; gids: Int32Array[]; args: Data[][]; keyData: Data[][] } | null;
+  /** The state is read from another one's (a sum / avg of the same argument): no updates. */
+  readonly reader: boolean;
+}
+
+/** sum / avg calls over the same argument share one state (the later ones read it). */
+function shareSums(states: AggState[]): AggState[] {
+  const byArg = new Map<string, FloatSum>();
+  return states.map((st) => {
+    const c = st.call;
+    if ((c.fn !== 'sum' && c.fn !== 'avg') || c.distinct || c.filter || c.orderBy.length || !(st.acc instanceof FloatSum)) return st;
+    const key = JSON.stringify(c.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'object' && v !== null && 'typeId' in v ? String(v) : v));
+    const base = byArg.get(key);
+    if (!base) {
+      byArg.set(key, st.acc);
+      return st;
+    }
+    return { ...st, acc: base.reader(c.fn === 'avg', physicalType(c.type)), reader: true };
+  });
 }
 
 /**
  * Group ids of a batch's rows (-1 for rows outside `sel`). A plain function: hot loops run
  * optimised here, not inside the operator's async generator.
  */
-function groupIds(table: GroupTable | null, groupExprs: readonly CompiledScalar[], cols: readonly Data[], n: number, sel: Uint32Array | null): Int32Array {
-  const gids = new Int32Array(n);
+function groupIds(table: GroupTable | null, groupExprs: readonly CompiledScalar[], cols: readonly Data[], n: number, sel: Uint32Array | null, scratch: Int32Array | null): Int32Array {
+  const gids = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Int32Array(n);
   if (sel) gids.fill(-1);
+  else if (scratch && !table) gids.fill(0);
   if (table) {
     const keys = groupExprs.map((g) => g.evaluate(cols, n));
     table.insert(keys, n, gids, sel ?? undefined);
@@ -89,7 +108,7 @@ export class HashAggregateOp extends BaseOperator {
     let at = this.groups.length;
     const table = groupExprs.length ? groupTable(groupExprs.map((g) => g.type), true) : null;
     const pre = this.prefilter ? compilePredicate(this.prefilter, inSchema) : null;
-    const states: AggState[] = this.aggs.map((call) => {
+    const states: AggState[] = shareSums(this.aggs.map((call) => {
       const args = all.slice(at, (at += call.args.length));
       return {
         call,
@@ -98,9 +117,12 @@ export class HashAggregateOp extends BaseOperator {
         acc: makeAccumulator(call.fn, args.map((a) => a.type), physicalType(call.type)),
         distinct: call.distinct ? { table: groupTable([I32, ...args.map((a) => a.type)], true), seen: new Uint8Array(1024) } : null,
         order: call.orderBy.length ? { keys: call.orderBy.map((k) => compileScalar(k.expr, inSchema)), gids: [], args: [], keyData: [] } : null,
+        reader: false,
       };
-    });
+    }));
     const needed = new Set<number>([...all.flatMap((e) => e.inputs), ...states.flatMap((st) => [...(st.filter?.inputs ?? []), ...(st.order?.keys.flatMap((k) => k.inputs) ?? [])])]);
+    const reuse = states.every((st) => !st.order);
+    let scratch: Int32Array | null = null;
     const input = this.input(0, ctx);
     try {
       for (let b = await input.next(); b; b = await input.next()) {
@@ -116,12 +138,14 @@ export class HashAggregateOp extends BaseOperator {
           n = rows.length;
           sel = null;
         }
-        const gids = groupIds(table, groupExprs, cols, n, sel);
+        // Group ids are dropped after the batch unless an ORDER BY state keeps them: reuse one array.
+        if (reuse && (!scratch || scratch.length < n)) scratch = new Int32Array(n);
+        const gids = groupIds(table, groupExprs, cols, n, sel, reuse ? scratch : null);
         const count = table ? table.size : 1;
         this.hold(count + n);
         // Few groups: count each group's rows once for every count-like state.
         const shared = count * 4 < n && states.some((st) => st.acc.usesRowCounts) ? rowCountsOf(gids, n, count) : null;
-        for (const s of states) this.update(s, cols, n, gids, count, shared);
+        for (const s of states) if (!s.reader) this.update(s, cols, n, gids, count, shared);
       }
       const count = table ? table.size : 1;
       if (count === 0) return;

@@ -29,8 +29,8 @@ export function codable(t: DataType): boolean {
  * value (INT32 MIN would clash with NULL_CODE: no code); strings ≤ 3 bytes are
  * len | b0 << 2 | b1 << 10 | b2 << 18 (non-negative); booleans 0 / 1.
  */
-export function codes(c: Col, n: number): Int32Array | null {
-  const out = new Int32Array(n);
+export function codes(c: Col, n: number, into?: Int32Array): Int32Array | null {
+  const out = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
   if (c.isConst) {
     const v = c.value;
     let code: number | null;
@@ -126,13 +126,18 @@ export class TupleKeyTable {
   /** Codes of the batch's key columns, or null when one of them has no code (generalize then). */
   codesOf(cols: readonly Col[], n: number): Int32Array[] | null {
     const out: Int32Array[] = [];
-    for (const c of cols) {
-      const k = codes(c, n);
+    for (let j = 0; j < cols.length; j++) {
+      // The codes are read by the next insertCodes only: one scratch array per column, reused.
+      let into = this.scratch[j];
+      if (!into || into.length < n) this.scratch[j] = into = new Int32Array(n);
+      const k = codes(cols[j]!, n, into);
       if (!k) return null;
       out.push(k);
     }
     return out;
   }
+
+  private readonly scratch: Int32Array[] = [];
 
   private grow(): void {
     const cap = this.slots.length * 2, mask = cap - 1;
