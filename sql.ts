@@ -8,7 +8,7 @@
  * created without a PRIMARY KEY gets a hidden BIGINT key `_rowid` (increasing with insertion).
  * DECIMAL columns are stored as DOUBLE (decimals execute as Float64).
  */
-import { type DataType, Field, Float64, Int64, makeData, type RecordBatch, Schema, Struct, Table as ArrowTable, Type, RecordBatch as Batch } from 'apache-arrow';
+import { type Data, type DataType, Field, Float64, Int64, makeData, makeVector, type RecordBatch, Schema, Struct, Table as ArrowTable, Type, RecordBatch as Batch } from 'apache-arrow';
 
 import { EngineError, isErrorCode, PlanError } from './errors.js';
 import { typeName } from './logical/functions.js';
@@ -218,7 +218,7 @@ export function sqlHost(db: Database): SqlHost {
     async deleteCollection(target: CollectionTarget, keys) {
       const tuples: unknown[][] = [];
       for await (const b of keys) {
-        for (let i = 0; i < b.numRows; i++) tuples.push(b.schema.fields.map((_, j) => b.getChildAt(j)!.get(i) as unknown));
+        for (let i = 0; i < b.numRows; i++) tuples.push(b.data.children.map((d) => keyPart(d, i)));
       }
       if (tuples.length === 0) return 0;
       const ds = await Dataset.open(db, target.dataset);
@@ -333,3 +333,13 @@ export function sql(db: Database, text: string, params: readonly unknown[] = [])
 }
 
 export { typeName as sqlTypeName };
+
+/**
+ * A key value of a collection DELETE as the key codec takes it: dates and timestamps as their
+ * stored integers (Vector.get gives milliseconds for DATE, which the codec would read as days).
+ */
+function keyPart(d: Data, i: number): unknown {
+  const t = d.type.typeId;
+  if (t === Type.Date || t === Type.Timestamp) return (d.values as Int32Array | BigInt64Array)[i];
+  return makeVector(d).get(i) as unknown;
+}
