@@ -58,6 +58,18 @@ describe('parameters', () => {
     expect(await sql('SELECT $1 IS NULL AS z', [null])).toEqual([{ z: true }]);
   });
 
+  it('AS OF a timestamp (a parameter or a literal) reads the version committed then', async () => {
+    await sql('CREATE TABLE hist (k INTEGER PRIMARY KEY); INSERT INTO hist VALUES (1)');
+    await new Promise((r) => setTimeout(r, 20));
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await sql('INSERT INTO hist VALUES (2)');
+    expect(await sql('SELECT count(*) AS n FROM hist AS OF $1', [between])).toEqual([{ n: 1n }]);
+    expect(await sql(`SELECT count(*) AS n FROM hist AS OF TIMESTAMP '${new Date(Date.now() + 60_000).toISOString().replace('T', ' ').slice(0, 19)}'`)).toEqual([{ n: 2n }]);
+    expect(await sql('SELECT count(*) AS n FROM hist')).toEqual([{ n: 2n }]);
+    await expect(db.sql("SELECT count(*) FROM hist AS OF TIMESTAMP '2000-01-01'")).rejects.toMatchObject({ code: 'snapshot-not-found' });
+  });
+
   it('a missing parameter is an error', async () => {
     await expect(db.sql('SELECT $2', [1])).rejects.toMatchObject({ code: 'sql-invalid' });
   });
