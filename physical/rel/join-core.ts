@@ -49,6 +49,16 @@ export class Pairs {
   }
 }
 
+/** The first row when `idx` is the run first, first + 1, …; else -1. */
+function runStart(idx: Uint32Array): number {
+  const n = idx.length;
+  if (n === 0) return -1;
+  const first = idx[0]!;
+  if (first === NONE || idx[n - 1]! - first !== n - 1) return -1;
+  for (let k = 1; k < n; k++) if (idx[k] !== first + k) return -1;
+  return first;
+}
+
 export interface JoinCoreOptions {
   readonly type: JoinType;
   /** Output schema (physical). */
@@ -88,12 +98,18 @@ export class JoinCore {
     this.unknown = new Uint8Array(this.o.type === 'mark' ? b.numRows : 0);
   }
 
-  /** Left ++ right columns with the rows of the pairs; only the columns in `want` (null: all) are gathered. */
+  /**
+   * Left ++ right columns with the rows of the pairs; only the columns in `want` (null: all)
+   * are gathered. A side whose rows are a contiguous run (every probe row of a chunk matched
+   * once) is sliced, not copied.
+   */
   private combined(li: Uint32Array, ri: Uint32Array, want: ReadonlySet<number> | null): Data[] {
     const b = this.batch!;
     const out: Data[] = [];
-    for (let k = 0; k < this.leftWidth; k++) out.push(!want || want.has(k) ? gather(b.data.children[k]!, li) : b.data.children[k]!);
-    this.rightCols.forEach((c, k) => out.push(!want || want.has(this.leftWidth + k) ? gather(c, ri) : c));
+    const l = runStart(li), r = runStart(ri);
+    const take = (d: Data, idx: Uint32Array, at: number): Data => (at >= 0 ? d.slice(at, idx.length) : gather(d, idx));
+    for (let k = 0; k < this.leftWidth; k++) out.push(!want || want.has(k) ? take(b.data.children[k]!, li, l) : b.data.children[k]!);
+    this.rightCols.forEach((c, k) => out.push(!want || want.has(this.leftWidth + k) ? take(c, ri, r) : c));
     return out;
   }
 
