@@ -57,20 +57,45 @@ export function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Arra
 }
 
 /**
- * Rows of a string column equal to a constant (UTF-8 bytes `c`) as bits: the length decides
- * most rows; bytes are compared only when it matches.
+ * Rows of a string column equal to a constant (UTF-8 bytes `c`) as bits, eight rows per byte:
+ * the length decides most rows; bytes are compared only when it matches. One-byte constants
+ * (flags, statuses) compare without a branch per row.
  */
 function equalsConstant(v: Uint8Array, o: Int32Array, c: Uint8Array, n: number, out: Uint8Array): void {
-  const len = c.length, c0 = len > 0 ? c[0]! : 0;
-  for (let i = 0; i < n; i++) {
-    const s = o[i]!;
-    let eq = (o[i + 1]! - s === len) as unknown as number;
-    if (eq && len > 0) {
-      eq = (v[s] === c0) as unknown as number;
-      for (let k = 1; eq && k < len; k++) eq = (v[s + k] === c[k]) as unknown as number;
+  const len = c.length;
+  let m = 0;
+  if (len === 1) {
+    const c0 = c[0]!;
+    for (let i = 0; i < n; i++) {
+      const s = o[i]!;
+      // v[s] past the end (an empty last string) is undefined: not equal.
+      m |= (+(o[i + 1]! - s === 1) & +(v[s] === c0)) << (i & 7);
+      if ((i & 7) === 7) {
+        out[i >> 3] = m;
+        m = 0;
+      }
     }
-    out[i >> 3]! |= eq << (i & 7);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const s = o[i]!;
+      let eq = 0;
+      if (o[i + 1]! - s === len) {
+        eq = 1;
+        for (let k = 0; k < len; k++) {
+          if (v[s + k] !== c[k]) {
+            eq = 0;
+            break;
+          }
+        }
+      }
+      m |= eq << (i & 7);
+      if ((i & 7) === 7) {
+        out[i >> 3] = m;
+        m = 0;
+      }
+    }
   }
+  if (n & 7) out[n >> 3] = m;
 }
 
 function stringKernel(op: CmpOp, result: DataType): Kernel {
