@@ -136,7 +136,13 @@ export function bindCollection(ctx: BindContext, ds: CatalogDataset | null, rest
   }));
   const partitionDepth = b.timelines.size > 0 ? path.length : path.length - 1;
   const partition = cols.filter((c) => c.tablePath && (c.name === '_id' || c.name === '_pos') && c.tablePath.length - 1 <= partitionDepth).map((c) => c.expr);
-  return { plan, scope: new Scope(cols), partition };
+  // Fields of the FROM level and its ancestors, for "did you mean" (only the named ones are columns).
+  const known = path.flatMap((_, d) => {
+    const node = collectionAt(b.schema, path.slice(0, d + 1));
+    const table = d === path.length - 1 && r.alias ? r.alias.name : path[d]!;
+    return [...node.fields].filter(([, n]) => n.kind !== 'collection').map(([name]) => ({ table, name }));
+  });
+  return { plan, scope: new Scope(cols, known), partition };
 }
 
 /** The FROM level's fields and keys with `level` (the pushed filters) in place of the plain one. */

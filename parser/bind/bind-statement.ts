@@ -50,16 +50,22 @@ export function bindStatementIn(ctx: BindContext, s: Ast.Statement): BoundStatem
       return bindInsert(ctx, s);
     case 'delete':
       return bindDelete(ctx, s);
-    case 'drop':
+    case 'drop': {
+      const exists = s.object === 'table' ? ctx.catalog.table(s.name, null) : ctx.catalog.dataset(s.name);
+      if (!exists && !s.ifExists) throw unknownName('sql-unknown-table', `no ${s.object} ${s.name.join('.')}`, s.name.join('.'), ctx.catalog.names(), s.span);
       return { kind: 'drop', object: s.object, name: s.name, ifExists: s.ifExists };
+    }
     case 'explain': {
       if (s.statement.kind !== 'query') throw new BindError('sql-unsupported', `EXPLAIN of ${s.statement.kind.toUpperCase()} statements is not supported: explain a query`, s.statement.span);
       return { kind: 'explain', mode: s.mode, statement: bindStatementIn(ctx, s.statement) };
     }
     case 'show-tables':
       return { kind: 'show-tables' };
-    case 'describe':
-      return { kind: 'describe', table: ctx.catalog.table(s.name, null) ?? null, name: s.name };
+    case 'describe': {
+      const table = ctx.catalog.table(s.name, null) ?? null;
+      if (!table && !ctx.catalog.dataset(s.name)) throw unknownName('sql-unknown-table', `no table or dataset ${s.name.join('.')}`, s.name.join('.'), ctx.catalog.names(), s.span);
+      return { kind: 'describe', table, name: s.name };
+    }
   }
 }
 

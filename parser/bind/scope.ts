@@ -43,15 +43,25 @@ export interface Resolved {
   readonly fields: readonly string[];
 }
 
+/** A name that exists but is not a column of the scope until used (a collection's fields): for "did you mean". */
+export interface KnownName {
+  readonly table: string;
+  readonly name: string;
+}
+
 export class Scope {
-  constructor(readonly columns: readonly ScopeColumn[]) {}
+  constructor(
+    readonly columns: readonly ScopeColumn[],
+    /** Names suggested for misspellings besides the columns (a collection scan's unused fields). */
+    readonly known: readonly KnownName[] = [],
+  ) {}
 
   static empty(): Scope {
     return new Scope([]);
   }
 
   concat(other: Scope): Scope {
-    return new Scope([...this.columns, ...other.columns]);
+    return new Scope([...this.columns, ...other.columns], [...this.known, ...other.known]);
   }
 
   /** Qualifiers of the tables in scope, in order (for `t.*` and messages). */
@@ -91,11 +101,13 @@ export class Scope {
   unknown(path: readonly string[], span: SourceSpan | null, extra: readonly string[] = []): BindError {
     const last = path[path.length - 1]!;
     const q = path.slice(0, -1);
-    if (q.length > 0 && !this.columns.some((c) => qualifierMatches(c, q))) {
-      const tables = this.tables();
+    const knownHere = (k: KnownName): boolean => q.length === 0 || sameName(k.table, q[q.length - 1]!);
+    if (q.length > 0 && !this.columns.some((c) => qualifierMatches(c, q)) && !this.known.some(knownHere)) {
+      const tables = [...new Set([...this.tables(), ...this.known.map((k) => k.table)])];
       return unknownName('sql-unknown-column', `no table "${q.join('.')}" in scope for "${path.join('.')}"${tables.length ? ` (tables: ${tables.join(', ')})` : ''}`, q[q.length - 1]!, tables, span);
     }
-    const candidates = q.length > 0 ? this.columns.filter((c) => qualifierMatches(c, q)).map((c) => c.name) : [...this.columns.map((c) => c.name), ...extra];
+    const knownNames = this.known.filter(knownHere).map((k) => k.name);
+    const candidates = q.length > 0 ? [...this.columns.filter((c) => qualifierMatches(c, q)).map((c) => c.name), ...knownNames] : [...this.columns.map((c) => c.name), ...knownNames, ...extra];
     return unknownName('sql-unknown-column', `no column "${path.join('.')}"${q.length ? '' : ' in scope'}`, last, candidates, span);
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Field } from 'apache-arrow';
 
-import { lookupFunction, typeName } from '../../logical/functions.js';
+import { listFunctions, lookupFunction, typeName } from '../../logical/functions.js';
 import type { AggregateCall, NamedScalar, Scalar, WindowCall } from '../../logical/plan.js';
 import { aggregateCall, named, windowCall } from '../../logical/plan-build.js';
 import { columnsOf } from '../../logical/tree.js';
@@ -14,7 +14,7 @@ import type * as Ast from '../ast.js';
 import { bindExpr, type ExprEnv, exprName, hasAggregate, hasWindow, isAggregateCall } from './bind-expr.js';
 import { bindFrame, mergeWindow } from './bind-window.js';
 import type { BindContext, Frame } from './context.js';
-import { BindError } from './diagnostics.js';
+import { BindError, unknownName } from './diagnostics.js';
 import { scalarKey } from './keys.js';
 import type { Scope } from './scope.js';
 import { guard, type Item, orderKey } from './select-order.js';
@@ -152,7 +152,7 @@ export class Grouping {
   private windowCall(e: Ast.FunctionCall, env: ExprEnv): Scalar {
     const spec = mergeWindow(e.over!, this.sel.windows);
     const fn = e.star ? 'count_star' : e.name.toLowerCase();
-    if (!lookupFunction('window', fn)) throw new BindError('sql-unknown-function', `unknown window function ${e.name}`, e.span);
+    if (!lookupFunction('window', fn)) throw unknownName('sql-unknown-function', `unknown window function ${e.name}`, fn, listFunctions().map((f) => f.name), e.span);
     const inner: ExprEnv = { ...env, intercept: (x, en) => (x.kind === 'call' && x.over !== null ? err(new BindError('sql-invalid', 'window functions cannot be nested', x.span)) : this.intercept(x, en)) };
     const args = e.args.map((a) => bindExpr(inner, a.value));
     const partitionBy = [...this.partition, ...spec.partitionBy.map((p) => bindExpr(inner, p))];

@@ -70,7 +70,7 @@ function tableRefs(s: Ast.Statement): { path: readonly string[]; asOf: Ast.AsOf 
     const o = n as Record<string, unknown>;
     if (o['kind'] === 'table' && Array.isArray(o['path'])) out.push({ path: o['path'] as string[], asOf: (o['asOf'] as Ast.AsOf | null) ?? null });
     if ((o['kind'] === 'insert' || o['kind'] === 'delete') && Array.isArray(o['table'])) out.push({ path: o['table'] as string[], asOf: null });
-    if (o['kind'] === 'describe' && Array.isArray(o['name'])) out.push({ path: o['name'] as string[], asOf: null });
+    if ((o['kind'] === 'describe' || o['kind'] === 'drop') && Array.isArray(o['name'])) out.push({ path: o['name'] as string[], asOf: null });
     for (const [k, v] of Object.entries(o)) if (k !== 'span') walk(v);
   };
   walk(s);

@@ -32,7 +32,7 @@ import {
 
 import type { TypeName } from '../ast.js';
 import { listType, T } from '../../logical/functions.js';
-import { BindError } from './diagnostics.js';
+import { BindError, unknownName } from './diagnostics.js';
 
 const SIMPLE: Readonly<Record<string, () => DataType>> = {
   BOOLEAN: () => new Bool(), BOOL: () => new Bool(), LOGICAL: () => new Bool(),
@@ -71,8 +71,7 @@ export function arrowType(t: TypeName): DataType {
       }
       const make = SIMPLE[t.name];
       if (!make) {
-        const near = NAMES.find((n) => n.startsWith(t.name.slice(0, 3)));
-        throw new BindError('sql-type-mismatch', `unknown type ${t.name}`, t.span, near);
+        throw unknownName('sql-type-mismatch', `unknown type ${t.name}`, t.name, NAMES, t.span);
       }
       return make();
     }
