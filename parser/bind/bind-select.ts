@@ -105,6 +105,8 @@ class SelectBinder {
   private plan: Plan;
   private readonly whereHolder: PlanHolder = newHolder();
   private readonly postHolder: PlanHolder = newHolder();
+  /** Joins of subqueries inside aggregate arguments (applied after WHERE, before grouping). */
+  private readonly argHolder: PlanHolder = newHolder();
   private readonly g: Grouping;
   private eqs: CorrelatedEq[] = [];
   private residual: Scalar[] = [];
@@ -123,7 +125,7 @@ class SelectBinder {
     this.items = this.expandItems();
     const exprs = [...this.items.flatMap((i) => (i.ast ? [i.ast] : [])), ...(sel.having ? [sel.having] : []), ...opts.orderBy.map((o) => o.expr)];
     const aggregating = sel.groupBy !== null || sel.having !== null || exprs.some((e) => hasAggregate(e, ctx.reductions));
-    this.g = new Grouping(ctx, sel, scope, frame, partition, aggregating);
+    this.g = new Grouping(ctx, sel, scope, frame, partition, aggregating, this.argHolder);
   }
 
   /** The environment of expressions before grouping (WHERE, GROUP BY, aggregate arguments). */
@@ -166,6 +168,7 @@ class SelectBinder {
     const names = this.items.map((it) => it.name);
     const { g } = this;
     const grouped = sel.groupBy !== null;
+    this.plan = applyPending(this.plan, this.argHolder);
     if (this.opts.open && g.aggregating && this.frame.outerRefs.size > 0) {
       const domain = this.correlatedAggregate(having);
       if (domain) return { plan: this.plan, names, outputs, eqs: this.eqs, residual: this.residual, aggregated: true, grouped, domain, counts: g.counts, outerRefs: this.frame.outerRefs, orderKeys: [] };

@@ -13,7 +13,7 @@ import { columnsOf } from '../../logical/tree.js';
 import type * as Ast from '../ast.js';
 import { bindExpr, type ExprEnv, exprName, hasAggregate, hasWindow, isAggregateCall } from './bind-expr.js';
 import { bindFrame, mergeWindow } from './bind-window.js';
-import type { BindContext, Frame } from './context.js';
+import type { BindContext, Frame, PlanHolder } from './context.js';
 import { BindError, unknownName } from './diagnostics.js';
 import { scalarKey } from './keys.js';
 import type { Scope } from './scope.js';
@@ -38,6 +38,8 @@ export class Grouping {
     /** Collection partition keys every window call is partitioned by first. */
     private readonly partition: readonly Scalar[],
     readonly aggregating: boolean,
+    /** Where subqueries in aggregate arguments put their joins (applied before the aggregate). */
+    private readonly argHolder: PlanHolder,
   ) {}
 
   /** The environment of expressions before grouping (WHERE, GROUP BY, aggregate arguments). */
@@ -131,7 +133,7 @@ export class Grouping {
   private aggregateCall(e: Ast.FunctionCall): Scalar {
     const reduction = this.ctx.reductions.get(e);
     if (reduction) return reduction;
-    const env = this.preEnv('aggregate arguments');
+    const env: ExprEnv = { ...this.preEnv('aggregate arguments'), holder: this.argHolder };
     const fn = e.star ? 'count_star' : e.name.toLowerCase();
     const named = e.args.find((a) => a.name !== null);
     if (named) throw new BindError('sql-invalid', `aggregate ${e.name} takes no named argument`, named.value.span);
