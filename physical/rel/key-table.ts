@@ -404,8 +404,10 @@ export class KeyTable {
     }
   }
 
-  /** End of inserts (IntKeyTable may switch to direct lookups; nothing to do here). */
-  freeze(): void {}
+  /** End of inserts: the tuple table may index its first key column directly. */
+  freeze(): void {
+    this.tuple?.freeze();
+  }
 
   /** A join's whole build side: insert, then freeze. */
   build(cols: readonly Col[], n: number, out: Int32Array): void {
