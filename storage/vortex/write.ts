@@ -17,7 +17,7 @@ export type { ByteSink, WriteTarget } from './write-target.js';
 export type WriteData = Table | Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 
 export interface WriteOptions {
-  /** Rows per chunk (default: ~1 MiB of uncompressed data per chunk, in multiples of 8192 rows). */
+  /** Rows per chunk (default: ~1 MiB of uncompressed data per chunk, in multiples of 8192 rows; wide values: a power of two of rows near 1 MiB). */
   readonly chunkRows?: number;
   /** 'default' picks encodings per chunk with the cascading compressor; 'none' writes canonical arrays. */
   readonly compression?: 'default' | 'none';

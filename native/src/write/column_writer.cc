@@ -64,6 +64,14 @@ uint64_t ColumnWriter::target_rows() const {
   if (seen_bytes_ == 0) return zone * 1024;
   double per_row = double(seen_bytes_) / double(seen_rows_);
   uint64_t rows = uint64_t(double(opts_.chunk_bytes) / per_row + 0.999999);
+  if (rows < zone) {
+    // Wide values (images, audio): a zone's rows would make one chunk of many MiB, and a chunk is
+    // the unit every read and seek decodes. Chunks of ~chunk_bytes instead, a power of two of rows
+    // (at least 64) so whole chunks tile each zone.
+    uint64_t p = 64;
+    while (p * 2 <= rows) p *= 2;
+    return std::min<uint64_t>(p, zone);
+  }
   rows = (rows + zone - 1) / zone * zone;
   return std::clamp<uint64_t>(rows, zone, zone * 1024);
 }

@@ -1,6 +1,7 @@
 // One top-level column of a file being written: rows arrive batch by batch, are regrouped into
 // chunks (multiples of 8192 rows reaching ~1 MiB of uncompressed data, like the official default
-// strategy, or exactly `chunk_rows`), and each chunk becomes one flat segment. Zone statistics are
+// strategy; for values so wide that a zone would exceed that, a power of two of rows near 1 MiB;
+// or exactly `chunk_rows`), and each chunk becomes one flat segment. Zone statistics are
 // gathered as rows arrive, so zones span batch and chunk boundaries freely. A low-cardinality
 // column is decided on its first 8192 rows and then written as dictionary codes (dict_encoder.hpp).
 #pragma once
