@@ -129,7 +129,10 @@ export class MergeJoinOp extends BaseOperator {
     };
     const sip = this.spec.sideways !== false && ctx.sideways !== false;
     try {
-      while (await D.ready()) {
+      // Inner: the lookup side's first key is where the driver can start (sent before it reads anything).
+      if (inner && (await U.ready()) && sip) this.sideways(this.driver, keyAt(U.keys, U.row));
+      // Inner: once the lookup side is used up no driver row can match, so the driver is not read on.
+      while (!(inner && U.done) && (await D.ready())) {
         const dk = D.keys, n = D.length;
         for (let i = 0; i < n; ) {
           const e = runEnd(dk, i);

@@ -299,12 +299,24 @@ export class Snapshot {
           return first === undefined ? undefined : { op: '>=', column: keyNames[0]!, value: first as Literal };
         }
       : undefined;
+    // Finer than the first key column's zone maps: a batch whose last full key is below the bound.
+    const codec = this.core.codec;
+    const skipBefore = skipTo
+      ? {
+          columns: keyNames,
+          below: (keys: readonly Data[], row: number): boolean => {
+            const lo = skipTo();
+            if (!lo) return false;
+            return compareBytes(keyAt(codec.encode(keys, row, row + 1), 0), lo) < 0;
+          },
+        }
+      : undefined;
     const read = async function* (this: Snapshot, f: FragmentEntry, p: Predicate | undefined): AsyncGenerator<RecordBatch> {
       this.metrics.fragmentsRead++;
       const file = await this.core.files.get(f.path);
       const present = this.present(g, f);
       const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
-      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}), ...(skip ? { skip, skipColumns: [keyNames[0]!] } : {}) });
+      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}), ...(skip && skipBefore ? { skip, skipColumns: [keyNames[0]!], skipBefore } : {}) });
     }.bind(this);
     for (const cluster of this.clusters(fragments, r)) {
       const lo = skipTo?.();

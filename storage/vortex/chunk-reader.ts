@@ -49,6 +49,15 @@ export class ChunkReader {
     for (let i = this.chunkOf(start); i <= this.chunkOf(end - 1); i++) void this.chunk(i);
   }
 
+  /** Rows [start, end) of one chunk, like `read`, without releasing earlier chunks (a look ahead). */
+  async peek(start: number, end: number): Promise<Data> {
+    const i = this.chunkOf(start);
+    const data = await this.chunk(i);
+    const base = this.bounds[i]!;
+    if (start === base && end === this.bounds[i + 1]) return data;
+    return data.slice(start - base, end - start);
+  }
+
   /** Rows [start, end), which must lie inside one chunk (batch boundaries include chunk bounds). */
   async read(start: number, end: number): Promise<Data> {
     const i = this.chunkOf(start);

@@ -33,6 +33,12 @@ export interface ReadOptions {
    */
   readonly skip?: () => Predicate | undefined;
   readonly skipColumns?: readonly string[];
+  /**
+   * With `skip`: finer than zone maps. `below(keys, row)` is true when row `row` of the
+   * `columns`' data (the sort key, ascending in the file) lies below the bound; a batch whose
+   * last row does is skipped after reading only those columns (cheap key columns), not the rest.
+   */
+  readonly skipBefore?: { readonly columns: readonly string[]; below(keys: readonly Data[], row: number): boolean };
   /** Per-decode memory budget in bytes (default 4 GiB). */
   readonly memoryBudget?: number;
 }
@@ -461,15 +467,16 @@ export class VortexFile {
     const { cols, whereCols, chunks, plan, total } = await this.batchPlan(opts, budget);
     Object.assign(this.lastScan, { chunksTotal: total, chunksPruned: total - plan.length, rowsDecoded: 0, rowsReturned: 0, chunksSkipped: 0 });
     const colNodes = this.columnNodes();
-    const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read'>>();
+    const readers = new Map<number, Pick<ChunkReader, 'prefetch' | 'read' | 'peek'>>();
+    const rowSkipCols = opts.skipBefore ? this.resolveColumns(opts.skipBefore.columns) : [];
     if (colNodes === null) {
       // The whole struct lives in one layout: decode it once per chunk and pick fields.
       const root = new ChunkReader(chunks.get(-1)!, (a, b) => this.readNode(0, a, b, new Struct(this.schema.fields), budget));
-      for (const c of new Set([...cols, ...whereCols])) {
-        readers.set(c, { prefetch: (a, b) => root.prefetch(a, b), read: async (a, b) => (await root.read(a, b)).children[c]! });
+      for (const c of new Set([...cols, ...whereCols, ...rowSkipCols])) {
+        readers.set(c, { prefetch: (a, b) => root.prefetch(a, b), read: async (a, b) => (await root.read(a, b)).children[c]!, peek: async (a, b) => (await root.peek(a, b)).children[c]! });
       }
     } else {
-      for (const c of new Set([...cols, ...whereCols])) {
+      for (const c of new Set([...cols, ...whereCols, ...rowSkipCols])) {
         const type = this.schema.fields[c]!.type as DataType;
         readers.set(c, new ChunkReader(chunks.get(c)!, (a, b) => this.readNode(colNodes[c]!, a, b, type, budget)));
       }
@@ -495,16 +502,28 @@ export class VortexFile {
       });
       return v === 'none';
     };
+    // Below the bound by the batch's last key (read from the key columns only).
+    const below = async (a: number, b: number): Promise<boolean> => {
+      if (rowSkipCols.length === 0 || !opts.skip?.()) return false;
+      const keys = await Promise.all(rowSkipCols.map((c) => readers.get(c)!.peek(a, b)));
+      return opts.skipBefore!.below(keys, b - a - 1);
+    };
+    // Batches read since the bound last skipped one: right after a skip the bound is moving, and
+    // reading ahead would fetch rows the next bound skips, so only the key columns are read ahead.
+    let sinceSkip = Infinity;
     for (let k = 0; k < plan.length; k++) {
       if (opts.skip) await loadSkipZones();
-      if (skipped(plan[k]!.a, plan[k]!.b)) {
+      if (skipped(plan[k]!.a, plan[k]!.b) || (await below(plan[k]!.a, plan[k]!.b))) {
         this.lastScan.chunksSkipped = (this.lastScan.chunksSkipped ?? 0) + 1;
+        sinceSkip = 0;
         continue;
       }
+      sinceSkip++;
       for (let j = k; j < Math.min(plan.length, k + 1 + READ_AHEAD); j++) {
         const p = plan[j]!;
-        if (j > k && skipped(p.a, p.b)) continue;
-        for (const c of needed(p.verdict)) readers.get(c)!.prefetch(p.a, p.b);
+        if (j > k && (skipped(p.a, p.b) || (await below(p.a, p.b)))) continue;
+        const ahead = j > k && sinceSkip <= 2 * READ_AHEAD ? rowSkipCols : needed(p.verdict);
+        for (const c of ahead) readers.get(c)!.prefetch(p.a, p.b);
       }
       const { a, b, verdict } = plan[k]!;
       const need = needed(verdict);
