@@ -8,6 +8,7 @@ import { Bool, type Data, Float64, makeData, type RecordBatch, Type, Utf8, Vecto
 
 import { assertNever, PlanError } from '../errors.js';
 import type { BinaryOp, Expr } from '../logical/expr.js';
+import { tupleId } from '../logical/collection-plan.js';
 import { type Comparable, compare, type CompareOp, holds } from '../storage/vortex/predicate.js';
 
 /** A column of values of one batch: JS values with nulls (null), plus its Arrow type. */
@@ -175,19 +176,7 @@ export function compile(e: Expr, column: (leaf: Expr) => string): Compiled {
   }
 }
 
-/** A canonical text of a key tuple: equal keys give equal texts whether ints came as numbers or bigints. */
-export function tupleId(parts: readonly unknown[]): string {
-  return parts
-    .map((v) => {
-      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return `i${BigInt(v)}`;
-      if (typeof v === 'number') return `f${v}`;
-      if (typeof v === 'string') return `s${v}`;
-      if (v instanceof Uint8Array) return `b${Buffer.from(v).toString('hex')}`;
-      if (v instanceof Date) return `i${v.getTime()}`;
-      return `o${String(v)}`;
-    })
-    .join('\u0000');
-}
+export { tupleId };
 
 /** Value accessor of a column (constants repeat). */
 function at(c: Column): (i: number) => unknown {

@@ -14,7 +14,7 @@ import { Bool, type Data, type DataType, Field, Float64, makeData, type RecordBa
 import { PlanError } from '../errors.js';
 import { type Expr, formatExpr, levelOf } from '../logical/expr.js';
 import { buildStreamPlan } from '../logical/collection-plan-build.js';
-import { isLeaf, leafColumn, type ScanNode, type ScanOutput, seekPrefixes, type StreamPlan, streamPlanText } from '../logical/collection-plan.js';
+import { isLeaf, leafColumn, type ScanNode, type ScanOutput, seekPrefixes, type StreamPlan } from '../logical/collection-plan.js';
 import { collectionAt, type CollectionNode, keyColumns, nodeType, type SchemaNode } from '../logical/schema.js';
 import type { Snapshot } from '../storage/tables/snapshot.js';
 import { and, type CompareOp, type Literal, or, type Predicate } from '../storage/vortex/predicate.js';
@@ -34,7 +34,6 @@ import { pickColumn, ProjectOp, type ProjectColumn } from './project.js';
 import { ScanOp } from './scan.js';
 
 export type { ScanOutput };
-export { leafColumn };
 
 export interface PlanContext {
   readonly ds: Dataset;
@@ -109,7 +108,6 @@ export function planScan(ctx: PlanContext, outputs: readonly ScanOutput[], where
   return { logical, optimized, steps, physical: lower(ctx, optimized) };
 }
 
-export { streamPlanText };
 
 const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => b[i] === x);
 
