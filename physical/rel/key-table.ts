@@ -252,6 +252,13 @@ export class KeyTable {
   private mask = 63;
   private groupHash = new Int32Array(32);
   private readonly stores: Store[];
+  /**
+   * The stores again, by class: the per-row loops of eq() and add() then call one class per
+   * loop (monomorphic, inlined) instead of dispatching on every store.
+   */
+  private readonly nums: NumStore[];
+  private readonly strs: StrStore[];
+  private readonly others: Store[];
   private readonly single: NumStore | null;
   /** Integer-coded keys while every batch's keys have codes (tuple-key-table.ts). */
   private tuple: TupleKeyTable | null;
@@ -261,6 +268,9 @@ export class KeyTable {
     readonly nullsEqual: boolean,
   ) {
     this.stores = types.map((t) => storeFor(keyKind({ type: t }), t));
+    this.nums = this.stores.filter((x): x is NumStore => x instanceof NumStore);
+    this.strs = this.stores.filter((x): x is StrStore => x instanceof StrStore);
+    this.others = this.stores.filter((x) => !(x instanceof NumStore) && !(x instanceof StrStore));
     this.single = this.stores.length === 1 && this.stores[0] instanceof NumStore ? this.stores[0] : null;
     const coded = types.length > 0 && types.every(codable) && (types.length > 1 || types[0]!.typeId === Type.Utf8 || types[0]!.typeId === Type.Bool);
     this.tuple = coded ? new TupleKeyTable(types, nullsEqual) : null;
@@ -300,7 +310,10 @@ export class KeyTable {
   }
 
   private eq(g: number, i: number): boolean {
-    for (const s of this.stores) if (!s.eq(g, i)) return false;
+    const nums = this.nums, strs = this.strs, others = this.others;
+    for (let k = 0; k < nums.length; k++) if (!nums[k]!.eq(g, i)) return false;
+    for (let k = 0; k < strs.length; k++) if (!strs[k]!.eq(g, i)) return false;
+    for (let k = 0; k < others.length; k++) if (!others[k]!.eq(g, i)) return false;
     return true;
   }
 
@@ -365,7 +378,10 @@ export class KeyTable {
       this.groupHash = b;
     }
     this.groupHash[g] = h;
-    for (const st of this.stores) st.push(g, i);
+    const nums = this.nums, strs = this.strs, others = this.others;
+    for (let k = 0; k < nums.length; k++) nums[k]!.push(g, i);
+    for (let k = 0; k < strs.length; k++) strs[k]!.push(g, i);
+    for (let k = 0; k < others.length; k++) others[k]!.push(g, i);
     return g;
   }
 
