@@ -100,6 +100,7 @@ export class HashJoinOp extends BaseOperator {
       const leftKeyExprs = this.spec.on.map((k) => compileScalar(k.left, leftOp.schema));
       const pre = this.spec.probeFilter ? compilePredicate(this.spec.probeFilter, leftOp.schema) : null;
       const pairs = new Pairs();
+      let foundBuf = new Int32Array(0);
       const chunk = Math.max(1024, ctx.batchRows);
       // Probe.
       for (let b = await left.next(); b; b = await left.next()) {
@@ -110,7 +111,9 @@ export class HashJoinOp extends BaseOperator {
         this.hold(rows + n);
         core.startLeft(b);
         const keys = leftKeyExprs.map((k) => k.evaluate(b.data.children, n));
-        const found = new Int32Array(n);
+        // The probe's group ids are dropped after the batch (pairs are copied out): one array, reused.
+        if (foundBuf.length < n) foundBuf = new Int32Array(n);
+        const found = foundBuf.subarray(0, n);
         if (sel) {
           found.fill(-1);
           table.lookup(keys, n, found, sel);
