@@ -161,14 +161,15 @@ export async function explainPlan(root: PhysicalOperator, opts: ExplainOptions =
   }
   // A scan under a merge join with a sideways channel may be sent seek bounds at run time:
   // what they skip depends on the data, so its forecast is an upper bound.
+  // (A left join keeps every left row: only its right input is sent bounds.)
   const build = (op: PhysicalOperator, seekable: boolean): ExplainNode => {
-    const under = seekable || (op instanceof MergeJoinOp && op.spec.sideways === true && opts.sideways !== false);
+    const sends = op instanceof MergeJoinOp && op.spec.sideways === true && opts.sideways !== false;
     return {
       name: op.name,
       params: op.displayParams(),
       ...(opts.analyze ? { metrics: { ...op.metrics } } : {}),
-      ...(op instanceof ScanOp && data.has(op) ? { data: { ...data.get(op)!, ...(under ? { upperBound: true } : {}) } } : {}),
-      children: op.children.map((c) => build(c, under)),
+      ...(op instanceof ScanOp && data.has(op) ? { data: { ...data.get(op)!, ...(seekable ? { upperBound: true } : {}) } } : {}),
+      children: op.children.map((c, i) => build(c, seekable || (sends && ((op as MergeJoinOp).spec.kind === 'broadcast' || i === 1)))),
     };
   };
   return { plan: build(root, false), ...(reads ? { reads } : {}) };
