@@ -12,8 +12,8 @@
 import type { Plan } from '../logical/plan.js';
 import type { OptimizerContext } from './context.js';
 
-export interface RuleResult {
-  readonly plan: Plan;
+export interface RuleResult<P = Plan> {
+  readonly plan: P;
   /** True when `plan` differs from the input (`plan` is then a new object). */
   readonly changed: boolean;
 }
@@ -27,4 +27,4 @@ export interface OptimizerRule {
 }
 
 /** The result of a rewrite that returns `after` (changed when it is a different object). */
-export const result = (before: Plan, after: Plan): RuleResult => ({ plan: after, changed: after !== before });
+export const result = <P = Plan>(before: P, after: P): RuleResult<P> => ({ plan: after, changed: after !== before });

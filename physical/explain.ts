@@ -9,6 +9,7 @@ import { keysOf, type StreamPlan, streamChildren, streamPlanText } from '../logi
 import type { ScanPlanForecast } from '../storage/tables/snapshot.js';
 import type { OperatorMetrics, PhysicalOperator } from './operator.js';
 import { MergeJoinOp } from './join.js';
+import type { PlannedScan } from './planner.js';
 import { ScanOp } from './scan.js';
 
 export interface ExplainOptions {
@@ -65,14 +66,6 @@ export interface Explained {
   readonly joins?: readonly string[];
 }
 
-/** A collection scan's plans, for EXPLAIN (see physical/planner.ts planScan). */
-export interface PlannedForExplain {
-  readonly logical: StreamPlan;
-  readonly optimized: StreamPlan;
-  readonly steps: readonly { readonly rule: string; readonly pass: number; readonly changed: boolean; readonly plan: StreamPlan }[];
-  readonly physical: PhysicalOperator;
-}
-
 /** The joins of a collection plan, each with the reason for its kind. */
 export function joinChoices(p: StreamPlan, out: string[] = []): string[] {
   const on = (x: StreamPlan): string => `[${keysOf(x).join(', ')}]`;
@@ -95,7 +88,7 @@ export function joinChoices(p: StreamPlan, out: string[] = []): string[] {
 }
 
 /** EXPLAIN of a collection scan: its plans (logical, optimized, per rule) and the physical explain. */
-export async function explainCollectionScan(planned: PlannedForExplain, opts: ExplainOptions = {}): Promise<Explained> {
+export async function explainCollectionScan(planned: PlannedScan, opts: ExplainOptions = {}): Promise<Explained> {
   const e = await explainPlan(planned.physical, opts);
   return {
     ...e,

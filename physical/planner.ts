@@ -144,7 +144,7 @@ export function lower(ctx: PlanContext, p: StreamPlan): PhysicalOperator {
         stream = withComputed(stream, `$arg${leafColumn(w)}`, w.arg);
         column = `$arg${leafColumn(w)}`;
       }
-      const agg: Reducer = typeof w.agg === 'string' ? w.agg : { fn: (v) => (w.agg as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: new Float64(), name: 'fn' };
+      const agg: Reducer = typeof w.agg === 'string' ? w.agg : jsReducer(w.agg, new Float64(), 'fn');
       return new WindowOp(stream, [...p.partition], { column, before: w.before, after: w.after, agg, as: leafColumn(w) });
     }
     case 'explode': {
@@ -175,7 +175,7 @@ export function lower(ctx: PlanContext, p: StreamPlan): PhysicalOperator {
       src = r.source.kind === 'row' ? withStruct(src, value, r.source) : isLeaf(r.source) ? withRenamed(src, leafColumn(r.source), value) : withComputed(src, value, r.source);
       const srcType = src.schema.fields.find((f) => f.name === value)!.type;
       const method: ResampleMethod =
-        typeof r.method === 'function' ? { fn: (v) => (r.method as (xs: readonly unknown[]) => unknown)([...(v as Iterable<unknown>)]), type: srcType, name: 'fn' } : r.method;
+        typeof r.method === 'function' ? jsReducer(r.method, srcType, 'fn') : r.method;
       return new ResampleOp(lower(ctx, p.steps), src, { prefixKeys: [...p.prefix], on: '$on', method, columns: [value], time: `$timeline${r.timeline.id}.time` });
     }
     case 'combine': {
@@ -198,6 +198,11 @@ export function lower(ctx: PlanContext, p: StreamPlan): PhysicalOperator {
       return new ProjectOp(stream, cols);
     }
   }
+}
+
+/** A user's function over a group's values (nulls included) as a reducer returning `type`. */
+function jsReducer(f: (values: readonly unknown[]) => unknown, type: DataType, name: string): Reducer {
+  return { fn: (v) => f([...(v as Iterable<unknown>)]), type, name };
 }
 
 /** The timeline of a resample side of a combine. */
@@ -256,7 +261,7 @@ function lowerReduce(ctx: PlanContext, stream: PhysicalOperator, inner0: Physica
   }
   const reduce: Reducer =
     r.fn === 'any' ? { any: (v) => Uint8Array.from(v.toArray() as ArrayLike<number>, (x) => (x ? 1 : 0)) }
-    : r.fn === 'agg' ? { fn: (v) => r.fn2!([...(v as Iterable<unknown>)]), type: new Float64(), name: 'agg' }
+    : r.fn === 'agg' ? jsReducer(r.fn2!, new Float64(), 'agg')
     : r.fn;
   const keys = stream.ordering.keys.slice(0, r.to.length);
   const g = new GroupByOp(inner, [...keys], [{ column, reduce, as: out }]);

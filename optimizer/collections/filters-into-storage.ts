@@ -17,24 +17,23 @@
  */
 import { conjoin, conjunctsOf, type StreamPlan, transformStreamUp } from '../../logical/collection-plan.js';
 import type { Rule } from '../optimizer.js';
+import { result } from '../rule.js';
 import type { CollectionRuleContext } from './context.js';
 
 export const filtersIntoStorage: Rule<StreamPlan, CollectionRuleContext> = {
   name: 'filters-into-storage',
   description: 'evaluates filter conjuncts on a scan’s own stored columns inside storage (zone-map pruning)',
   rewrite(plan, ctx) {
-    let changed = false;
     const out = transformStreamUp(plan, (p) => {
       if (p.kind !== 'filter' || p.input.kind !== 'scan') return p;
       const scan = p.input;
       const cs = conjunctsOf(p.pred);
       const into = cs.filter((c) => ctx.storable(c, scan));
       if (into.length === 0) return p;
-      changed = true;
       const rest = conjoin(cs.filter((c) => !into.includes(c)));
       const s: StreamPlan = { ...scan, storage: [...scan.storage, ...into] };
       return rest ? { kind: 'filter', input: s, pred: rest } : s;
     });
-    return { plan: changed ? out : plan, changed };
+    return result(plan, out);
   },
 };

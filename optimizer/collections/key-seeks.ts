@@ -33,6 +33,7 @@
 import { conjunctsOf, keysOf, type Selection, seekPrefixes, selectionStart, type StreamPlan } from '../../logical/collection-plan.js';
 import type { Expr } from '../../logical/expr.js';
 import type { Rule } from '../optimizer.js';
+import { result } from '../rule.js';
 import type { CollectionRuleContext } from './context.js';
 
 /**
@@ -149,6 +150,6 @@ export const keySeeks: Rule<StreamPlan, CollectionRuleContext> = {
   description: 'row selections become key-range seeks of every scan they restrict',
   rewrite(plan, ctx) {
     const out = seek(plan, [], ctx);
-    return { plan: out, changed: out !== plan };
+    return result(plan, out);
   },
 };

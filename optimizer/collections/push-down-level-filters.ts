@@ -33,6 +33,7 @@
 import { columnsRead, conjoin, conjunctsOf, provides, type StreamPlan, transformStreamUp } from '../../logical/collection-plan.js';
 import type { Expr } from '../../logical/expr.js';
 import type { Rule } from '../optimizer.js';
+import { result } from '../rule.js';
 import type { CollectionRuleContext } from './context.js';
 
 const within = (cols: ReadonlySet<string>, avail: ReadonlySet<string>): boolean => [...cols].every((c) => avail.has(c));
@@ -77,14 +78,12 @@ export const pushDownLevelFilters: Rule<StreamPlan, CollectionRuleContext> = {
   name: 'push-down-level-filters',
   description: "moves a level's filter conjuncts below the joins that do not produce what they read",
   rewrite(plan) {
-    let changed = false;
     const out = transformStreamUp(plan, (p) => {
       if (p.kind !== 'filter') return p;
       const r = pushInto(p.input, conjunctsOf(p.pred));
       if (!r.moved) return p;
-      changed = true;
       return r.plan;
     });
-    return { plan: changed ? out : plan, changed };
+    return result(plan, out);
   },
 };

@@ -23,6 +23,7 @@
  */
 import { streamChildren, type StreamPlan, transformStreamUp } from '../../logical/collection-plan.js';
 import type { Rule } from '../optimizer.js';
+import { result } from '../rule.js';
 import type { CollectionRuleContext } from './context.js';
 
 function selective(p: StreamPlan): boolean {
@@ -35,7 +36,6 @@ export const sideways: Rule<StreamPlan, CollectionRuleContext> = {
   name: 'sideways',
   description: 'merge joins pass key bounds from a selective input to the other input’s scans (seeks)',
   rewrite(plan) {
-    let changed = false;
     const out = transformStreamUp(plan, (p) => {
       let want: boolean;
       if (p.kind === 'broadcast') want = selective(p.parent) || selective(p.child);
@@ -43,9 +43,8 @@ export const sideways: Rule<StreamPlan, CollectionRuleContext> = {
       else if (p.kind === 'combine') want = p.how === 'join' && selective(p.left);
       else return p;
       if (want === p.sideways) return p;
-      changed = true;
       return { ...p, sideways: want };
     });
-    return { plan: changed ? out : plan, changed };
+    return result(plan, out);
   },
 };

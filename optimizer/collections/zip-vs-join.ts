@@ -27,6 +27,7 @@
 import type { StreamPlan } from '../../logical/collection-plan.js';
 import { transformStreamUp } from '../../logical/collection-plan.js';
 import type { Rule } from '../optimizer.js';
+import { result } from '../rule.js';
 import type { CollectionRuleContext } from './context.js';
 
 /** The identity of a stream's row domain when it is provably a timeline's steps, else null. */
@@ -47,14 +48,12 @@ export const zipVsJoin: Rule<StreamPlan, CollectionRuleContext> = {
   name: 'zip-vs-join',
   description: 'streams with identical row domains (resamples onto one timeline) zip instead of joining',
   rewrite(plan) {
-    let changed = false;
     const out = transformStreamUp(plan, (p) => {
       if (p.kind !== 'combine' || p.how === 'zip') return p;
       const d = domain(p.left);
       if (d === null || d !== domain(p.right)) return p;
-      changed = true;
       return { ...p, how: 'zip', sideways: false, why: `same ${d}: identical row domains` };
     });
-    return { plan: changed ? out : plan, changed };
+    return result(plan, out);
   },
 };

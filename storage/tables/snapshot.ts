@@ -15,7 +15,7 @@ import { takeData } from '../arrow/take.js';
 import { and, evalRow, type Literal, type Predicate, predicateColumns } from '../vortex/predicate.js';
 import { type GroupFields, logicalSchema, project, type Projection, qualify, resolveProjection } from './columns.js';
 import { renameColumns } from './fragments.js';
-import type { ScanForecast } from '../vortex/vortex-file.js';
+import type { ReadOptions, ScanForecast } from '../vortex/vortex-file.js';
 import {
   compareBytes,
   compareKeyTo,
@@ -292,31 +292,32 @@ export class Snapshot {
   ): AsyncGenerator<RecordBatch> {
     const keyFields = this.core.keyFields;
     const keyNames = keyFields.map((f) => f.name);
-    const skip = skipTo
-      ? (): Predicate | undefined => {
-          const lo = skipTo();
-          const first = lo ? this.core.codec.decode(lo)[0] : undefined;
-          return first === undefined ? undefined : { op: '>=', column: keyNames[0]!, value: first as Literal };
-        }
-      : undefined;
-    // Finer than the first key column's zone maps: a batch whose last full key is below the bound.
     const codec = this.core.codec;
-    const skipBefore = skipTo
+    // The moving lower bound as the file scan takes it: the first key column's zone maps skip
+    // zones, then a batch whose last full key is below the bound is skipped after its key columns.
+    const sideways: Pick<ReadOptions, 'skip' | 'skipColumns' | 'skipBefore'> = skipTo
       ? {
-          columns: keyNames,
-          below: (keys: readonly Data[], row: number): boolean => {
+          skip: (): Predicate | undefined => {
             const lo = skipTo();
-            if (!lo) return false;
-            return compareBytes(keyAt(codec.encode(keys, row, row + 1), 0), lo) < 0;
+            const first = lo ? codec.decode(lo)[0] : undefined;
+            return first === undefined ? undefined : { op: '>=', column: keyNames[0]!, value: first as Literal };
+          },
+          skipColumns: [keyNames[0]!],
+          skipBefore: {
+            columns: keyNames,
+            below: (keys: readonly Data[], row: number): boolean => {
+              const lo = skipTo();
+              return lo !== undefined && compareBytes(keyAt(codec.encode(keys, row, row + 1), 0), lo) < 0;
+            },
           },
         }
-      : undefined;
+      : {};
     const read = async function* (this: Snapshot, f: FragmentEntry, p: Predicate | undefined): AsyncGenerator<RecordBatch> {
       this.metrics.fragmentsRead++;
       const file = await this.core.files.get(f.path);
       const present = this.present(g, f);
       const cols = [...keyNames, ...fields.filter((x) => present(x.name)).map((x) => x.name)];
-      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}), ...(skip && skipBefore ? { skip, skipColumns: [keyNames[0]!], skipBefore } : {}) });
+      yield* file.scan({ columns: cols, ...(p ? { where: p } : {}), ...sideways });
     }.bind(this);
     for (const cluster of this.clusters(fragments, r)) {
       const lo = skipTo?.();

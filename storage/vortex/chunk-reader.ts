@@ -62,9 +62,6 @@ export class ChunkReader {
   async read(start: number, end: number): Promise<Data> {
     const i = this.chunkOf(start);
     for (const k of [...this.cache.keys()]) if (k < i) this.cache.delete(k);
-    const data = await this.chunk(i);
-    const base = this.bounds[i]!;
-    if (start === base && end === this.bounds[i + 1]) return data;
-    return data.slice(start - base, end - start);
+    return this.peek(start, end);
   }
 }
