@@ -5,43 +5,28 @@
  * order of comma joins and OR-factoring (Q19). Q6 writes `0.06 ± 0.01` as 0.05 and 0.07: gyre
  * reads decimal literals as doubles, where 0.06 + 0.01 < 0.07 (test/sql/README.md).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Table as ArrowTable } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { open, toDuckDB } from '../../index.js';
+import { toDuckDB } from '../../index.js';
 import { generateTpch } from '../../bench/sql-tpch.js';
 import { TPCH_QUERIES } from '../parser/tpch-queries.js';
-import { compare, type Databases } from './fuzz/harness.js';
+import { compare, type Databases, openBoth } from './fuzz/harness.js';
 
 let dbs: Databases;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gyre-tpch-'));
-  const gyre = await open(dir);
-  const instance = await DuckDBInstance.create(':memory:');
-  const duck = await instance.connect();
+  dbs = await openBoth('gyre-tpch-');
+  const { gyre, duck } = dbs;
   for (const t of generateTpch(0.01)) {
     const batch = t.batch();
     const table = await gyre.createTable(t.name, { keySchema: batch.schema.fields.filter((f) => t.key.includes(f.name)) });
     await table.write(batch);
     await toDuckDB(duck, new ArrowTable([batch]), { name: t.name, materialize: true });
   }
-  dbs = { gyre, duck, tables: [], close: async () => undefined };
-  close = async () => {
-    duck.closeSync();
-    instance.closeSync();
-    await gyre.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
 }, 300_000);
 
-afterAll(async () => close());
+afterAll(async () => dbs.close());
 
 describe('TPC-H queries: gyre and DuckDB agree (SF 0.01)', () => {
   TPCH_QUERIES.forEach((q, i) => {

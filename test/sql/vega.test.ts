@@ -3,15 +3,9 @@
  * stocks, penguins, gapminder) in gyre and in DuckDB, and hand-written analytical queries run
  * on both; results compared as sorted rows (floats with a relative tolerance of 1e-9).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { open } from '../../index.js';
-import { compare, type Databases } from './fuzz/harness.js';
+import { compare, type Databases, openBoth } from './fuzz/harness.js';
 import { loadVega } from './vega/load.js';
 
 export const VEGA_QUERIES: readonly string[] = [
@@ -88,26 +82,14 @@ export const VEGA_QUERIES: readonly string[] = [
   'SELECT country, year, pop, pop - lag(pop) OVER (PARTITION BY country ORDER BY year) AS growth FROM gapminder WHERE cluster = 3',
 ];
 
-let dir: string;
 let dbs: Databases;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gyre-vega-'));
-  const gyre = await open(dir);
-  const instance = await DuckDBInstance.create(':memory:');
-  const duck = await instance.connect();
-  await loadVega(duck, gyre);
-  dbs = { gyre, duck, tables: [], close: async () => undefined };
-  close = async () => {
-    duck.closeSync();
-    instance.closeSync();
-    await gyre.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  dbs = await openBoth('gyre-vega-');
+  await loadVega(dbs.duck, dbs.gyre);
 }, 300_000);
 
-afterAll(async () => close());
+afterAll(async () => dbs.close());
 
 describe('vega-datasets: gyre and DuckDB agree', () => {
   it(`has at least 50 queries (${VEGA_QUERIES.length})`, () => expect(VEGA_QUERIES.length).toBeGreaterThanOrEqual(50));

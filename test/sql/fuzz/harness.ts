@@ -68,22 +68,16 @@ export interface Databases {
   close(): Promise<void>;
 }
 
-/** Both databases with the same tables. */
-export async function loadBoth(tables: readonly TableData[]): Promise<Databases> {
-  const dir = mkdtempSync(join(tmpdir(), 'gyre-fuzz-'));
+/** A fresh gyre catalog (in a temporary directory, removed on close) and an in-memory DuckDB. */
+export async function openBoth(prefix: string, tables: readonly string[] = []): Promise<Databases> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const gyre = await open(dir);
   const instance = await DuckDBInstance.create(':memory:');
   const duck = await instance.connect();
-  for (const t of tables) {
-    for (const s of tableSql(t)) {
-      await (await gyre.sql(s)).toArrow();
-      await duck.run(s);
-    }
-  }
   return {
     gyre,
     duck,
-    tables: tables.map((t) => t.name),
+    tables,
     async close() {
       duck.closeSync();
       instance.closeSync();
@@ -91,6 +85,18 @@ export async function loadBoth(tables: readonly TableData[]): Promise<Databases>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Both databases with the same tables. */
+export async function loadBoth(tables: readonly TableData[]): Promise<Databases> {
+  const dbs = await openBoth('gyre-fuzz-', tables.map((t) => t.name));
+  for (const t of tables) {
+    for (const s of tableSql(t)) {
+      await (await dbs.gyre.sql(s)).toArrow();
+      await dbs.duck.run(s);
+    }
+  }
+  return dbs;
 }
 
 export interface Outcome {
